@@ -1,0 +1,181 @@
+"""Benchmark the fixed-point quantiser and its cost inside BERT-tiny.
+
+Run from the repository root (it takes about two minutes on 2 CPU cores):
+
+    .venv/bin/python benchmarks/quantizer.py
+
+It measures, in one process on one machine:
+
+- the quantiser on 4 million float32 values against a plain tensor copy (the
+  memory-bandwidth bound) and against the naive chain of four out-of-place
+  operations (multiply, round, clamp, divide);
+- a QAT training step and a PTQ evaluation step of BERT-tiny (batch 32, 128
+  tokens, fixed point width 12, frac_width 6 everywhere) against the FP32
+  step, and the same model with the naive chain as its quantiser.
+
+Results are written to benchmarks/results/quantizer.md. Each time is the
+median of repeated runs after warm-up.
+"""
+
+import argparse
+import copy
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import torch
+from transformers import BertConfig, BertForSequenceClassification
+
+from labkit.model import BERT_TINY
+from labkit.quant import FixedPointFormat, quantize_linear_layers
+from labkit.results import atomic_write
+
+RESULTS = Path(__file__).resolve().parent / "results" / "quantizer.md"
+
+
+def median_ms(function, repeats: int, warmup: int = 3) -> float:
+    """Return the median wall time of ``function()`` in milliseconds, after warm-up."""
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+class NaiveFixedPoint:
+    """Fixed point as four out-of-place operations, with the detach trick for the gradient."""
+
+    def __init__(self, width: int, frac_width: int):
+        self.scale = 2.0**frac_width
+        self.q_min = -(2.0 ** (width - 1))
+        self.q_max = 2.0 ** (width - 1) - 1
+
+    def chain(self, x):
+        return torch.clamp(torch.round(x * self.scale), self.q_min, self.q_max) / self.scale
+
+    def quantize(self, x):
+        return x + (self.chain(x) - x).detach()
+
+    def __str__(self):
+        return "naive"
+
+
+def quantizer_rows(repeats: int) -> list[tuple[str, float]]:
+    x = torch.randn(4_000_000)
+    number_format = FixedPointFormat(8, 4)
+    naive = NaiveFixedPoint(8, 4)
+    with torch.no_grad():
+        return [
+            ("tensor copy (clone)", median_ms(x.clone, repeats)),
+            ("fixed_point_quantize", median_ms(lambda: number_format.quantize(x), repeats)),
+            ("naive chain (4 out-of-place ops)", median_ms(lambda: naive.chain(x), repeats)),
+        ]
+
+
+def bert_tiny(seed: int = 0):
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=30522, num_labels=2, **BERT_TINY)
+    return BertForSequenceClassification(config)
+
+
+def step_times(model, batch, labels, repeats: int) -> tuple[float, float]:
+    """Return (training step, evaluation step) median times in milliseconds."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
+
+    def train_step():
+        loss = model(**batch, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    def eval_step():
+        with torch.inference_mode():
+            model(**batch)
+
+    model.train()
+    train_ms = median_ms(train_step, repeats)
+    model.eval()
+    eval_ms = median_ms(eval_step, repeats * 3)
+    return train_ms, eval_ms
+
+
+def model_rows(repeats: int) -> list[tuple[str, float, float]]:
+    torch.manual_seed(0)
+    batch = {"input_ids": torch.randint(1000, 30000, (32, 128)),
+             "attention_mask": torch.ones(32, 128, dtype=torch.long)}
+    labels = torch.randint(0, 2, (32,))
+    fp32 = bert_tiny()
+    rows = [("FP32",) + step_times(fp32, batch, labels, repeats)]
+    for name, number_format in [("fixed point 12.6 (labkit)", FixedPointFormat(12, 6)),
+                                ("fixed point 12.6 (naive chain)", NaiveFixedPoint(12, 6))]:
+        model = copy.deepcopy(fp32)
+        quantize_linear_layers(model, input_format=number_format, weight_format=number_format,
+                               bias_format=number_format)
+        rows.append((name,) + step_times(model, batch, labels, repeats))
+    return rows
+
+
+def render(quantizer, models, seconds: float) -> str:
+    copy_ms, fused_ms, naive_ms = (row[1] for row in quantizer)
+    fp32_train, fp32_eval = models[0][1:]
+    lines = [
+        "# Quantiser benchmark",
+        "",
+        f"Machine: {platform.machine()}, {torch.get_num_threads()} torch threads, "
+        f"{platform.processor() or 'unknown processor'}; torch {torch.__version__}; "
+        f"Python {platform.python_version()}. Total run {seconds:.0f} s.",
+        "Command: `.venv/bin/python benchmarks/quantizer.py` (median of repeated runs after warm-up).",
+        "",
+        "## Quantiser on 4 million float32 values",
+        "",
+        "| kernel | ms | vs copy | naive chain / this |",
+        "|---|---|---|---|",
+    ]
+    for name, ms in quantizer:
+        lines.append(f"| {name} | {ms:.2f} | {ms / copy_ms:.2f}x | {naive_ms / ms:.2f}x |")
+    lines += [
+        "",
+        f"Targets: within 1.5x of the copy ({fused_ms / copy_ms:.2f}x: "
+        f"{'met' if fused_ms <= 1.5 * copy_ms else 'NOT met'}), at least 2x faster than the "
+        f"naive chain ({naive_ms / fused_ms:.2f}x: {'met' if naive_ms >= 2 * fused_ms else 'NOT met'}).",
+        "",
+        "## BERT-tiny steps, batch 32, 128 tokens",
+        "",
+        "| model | QAT train step ms | vs FP32 | PTQ eval step ms | vs FP32 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, train_ms, eval_ms in models:
+        lines.append(f"| {name} | {train_ms:.1f} | {train_ms / fp32_train:.3f}x "
+                     f"| {eval_ms:.2f} | {eval_ms / fp32_eval:.3f}x |")
+    labkit_train, labkit_eval = models[1][1:]
+    naive_train, naive_eval = models[2][1:]
+    lines += [
+        "",
+        f"Targets: QAT step within 1.08x of FP32 ({labkit_train / fp32_train:.3f}x: "
+        f"{'met' if labkit_train <= 1.08 * fp32_train else 'NOT met'}), PTQ evaluation within "
+        f"1.05x ({labkit_eval / fp32_eval:.3f}x: "
+        f"{'met' if labkit_eval <= 1.05 * fp32_eval else 'NOT met'}), each below the naive "
+        f"chain's ({'met' if labkit_train < naive_train and labkit_eval < naive_eval else 'NOT met'}).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="timed runs per measurement")
+    arguments = parser.parse_args()
+    start = time.perf_counter()
+    quantizer = quantizer_rows(arguments.repeats)
+    models = model_rows(arguments.repeats)
+    page = render(quantizer, models, time.perf_counter() - start)
+    atomic_write(RESULTS, lambda temporary: Path(temporary).write_text(page))
+    print(page)
+
+
+if __name__ == "__main__":
+    main()

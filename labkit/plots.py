@@ -1,0 +1,47 @@
+"""Figures of the labs; each title names the profile, data, model source and seed."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from labkit.results import save_figure
+
+__all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "save_figure"]
+
+
+def _title(ax, title: str, caption: str) -> None:
+    ax.set_title(f"{title}\n{caption}", fontsize=10)
+
+
+def plot_precision_sweep(frame, caption: str):
+    """Plot PTQ and QAT accuracy against width, with the two FP32 references."""
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(frame["width"], frame["ptq_accuracy"], marker="o", label="PTQ")
+    ax.plot(frame["width"], frame["qat_accuracy"], marker="s", label="QAT (+1 epoch)")
+    ax.axhline(frame["fp32_accuracy"].iloc[0], color="grey", linestyle="--", label="FP32 baseline")
+    ax.axhline(frame["fp32_extra_epoch_accuracy"].iloc[0], color="black", linestyle=":",
+               label="FP32 +1 epoch (control)")
+    ax.set_xlabel("width (bits), frac_width = width / 2")
+    ax.set_ylabel("test accuracy")
+    ax.set_xticks(frame["width"])
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    _title(ax, "Fixed-point quantisation: PTQ vs QAT", caption)
+    return figure
+
+
+def plot_ptq_heatmap(grid, caption: str):
+    """Plot PTQ accuracy over width (rows) and frac_width (columns)."""
+    table = grid.pivot(index="width", columns="frac_width", values="ptq_accuracy")
+    figure, ax = plt.subplots(figsize=(7, 4.5))
+    image = ax.imshow(table.to_numpy(), cmap="viridis", vmin=0.5, vmax=max(0.5, float(np.nanmax(table.to_numpy()))),
+                      aspect="auto", origin="lower")
+    ax.set_xticks(range(len(table.columns)), table.columns)
+    ax.set_yticks(range(len(table.index)), table.index)
+    for (row, column), value in np.ndenumerate(table.to_numpy()):
+        ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                color="white" if value < 0.7 else "black")
+    ax.set_xlabel("frac_width (bits)")
+    ax.set_ylabel("width (bits)")
+    figure.colorbar(image, ax=ax, label="PTQ test accuracy")
+    _title(ax, "PTQ accuracy over fixed-point formats", caption)
+    return figure

@@ -1,0 +1,107 @@
+"""Run profiles: one place that states data size, sequence length, epochs and batch size.
+
+A profile is chosen by name, from the ``--profile`` option of the CLI or the
+``LABKIT_PROFILE`` environment variable, and defaults to ``default``.
+"""
+
+import dataclasses
+import os
+
+__all__ = ["Profile", "PROFILES", "get_profile", "PROFILE_ENV"]
+
+PROFILE_ENV = "LABKIT_PROFILE"
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    name: str
+    dataset: str  # "generated" (embedded corpus) or "imdb"
+    train_size: int | None  # reviews used for training; None keeps the whole split
+    test_size: int | None  # reviews used for evaluation; None keeps the whole split
+    max_length: int  # tokens per review after truncation
+    batch_size: int  # training batch
+    eval_batch_size: int
+    epochs: int  # baseline epochs
+    learning_rate: float  # baseline learning rate when training from scratch
+    finetune_learning_rate: float  # QAT and extra-epoch learning rate from scratch
+    vocab_size: int  # WordPiece vocabulary trained offline
+    widths: tuple[int, ...]  # Lab 1 Task 1 precision sweep
+    heatmap_frac_widths: tuple[int, ...]  # frac_width axis of the PTQ heatmap
+    baseline_accuracy_band: tuple[float, float]  # loose band the notebooks assert
+    seed: int = 0
+
+    # The course fine-tuned pretrained BERT-tiny with AdamW at 5e-5 for every
+    # training run, so a pretrained model uses it instead of the rates above.
+    pretrained_learning_rate: float = 5e-5
+    warmup_ratio: float = 0.1  # fraction of steps with linear warm-up, then linear decay
+
+    def learning_rates(self, pretrained: bool) -> tuple[float, float]:
+        """Return (baseline, fine-tuning) learning rates for a model source."""
+        if pretrained:
+            return self.pretrained_learning_rate, self.pretrained_learning_rate
+        return self.learning_rate, self.finetune_learning_rate
+
+
+PROFILES = {
+    "smoke": Profile(
+        name="smoke",
+        dataset="generated",
+        train_size=1000,
+        test_size=200,
+        max_length=128,
+        batch_size=16,
+        eval_batch_size=100,
+        epochs=4,
+        learning_rate=1e-3,
+        finetune_learning_rate=2e-4,
+        vocab_size=1000,
+        widths=(4, 8, 16, 32),
+        heatmap_frac_widths=(0, 2, 4, 8),
+        baseline_accuracy_band=(0.55, 1.0),
+    ),
+    "default": Profile(
+        name="default",
+        dataset="generated",
+        train_size=4000,
+        test_size=1000,
+        max_length=128,
+        batch_size=32,
+        eval_batch_size=128,
+        epochs=3,
+        learning_rate=1e-3,
+        finetune_learning_rate=2e-4,
+        vocab_size=4000,
+        widths=(4, 8, 12, 16, 20, 24, 28, 32),
+        heatmap_frac_widths=(0, 2, 4, 6, 8, 10, 12, 16),
+        baseline_accuracy_band=(0.78, 0.95),
+    ),
+    "imdb": Profile(
+        name="imdb",
+        dataset="imdb",
+        train_size=None,
+        test_size=None,
+        max_length=256,
+        batch_size=32,
+        eval_batch_size=128,
+        epochs=2,
+        learning_rate=1e-3,
+        finetune_learning_rate=2e-4,
+        vocab_size=16000,
+        widths=(4, 8, 12, 16, 20, 24, 28, 32),
+        heatmap_frac_widths=(0, 2, 4, 8, 12),  # fewer points: each costs a full IMDb evaluation
+        baseline_accuracy_band=(0.75, 0.95),
+    ),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called ``name``, or the one ``LABKIT_PROFILE`` names."""
+    if name is None:
+        name = os.environ.get(PROFILE_ENV, "default")
+    if name not in PROFILES:
+        accepted = ", ".join(PROFILES)
+        raise ValueError(
+            f"unknown profile {name!r}: use one of {accepted} "
+            f"(set {PROFILE_ENV} or pass --profile)"
+        )
+    return PROFILES[name]

@@ -1,0 +1,87 @@
+"""A Linear layer that quantises its input activations, weight and bias."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["QuantizedLinear"]
+
+
+class QuantizedLinear(nn.Linear):
+    """``nn.Linear`` that computes ``F.linear(q_in(x), q_w(W), q_b(b))``.
+
+    Each operand has its own number format (any object with a ``quantize``
+    method, such as :class:`~labkit.quant.FixedPointFormat`), or ``None`` to
+    keep it in floating point.
+
+    In training mode the weight and bias are fake-quantised on every forward
+    pass, so QAT trains through the quantiser. In evaluation mode they are
+    quantised once, when the layer is switched to evaluation, and the cached
+    copies are reused until the parameters change (PTQ). Input activations
+    depend on the data and are quantised on every forward pass.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, *, input_format=None,
+                 weight_format=None, bias_format=None, device=None, dtype=None):
+        super().__init__(in_features, out_features, bias=bias, device=device, dtype=dtype)
+        self.input_format = input_format
+        self.weight_format = weight_format
+        self.bias_format = bias_format
+        self._cached_parameters = None
+        self._cache_key = None
+
+    @classmethod
+    def from_linear(cls, linear: nn.Linear, **formats) -> "QuantizedLinear":
+        """Build a quantised copy of ``linear`` with its weight and bias copied."""
+        layer = cls(linear.in_features, linear.out_features, bias=linear.bias is not None,
+                    device=linear.weight.device, dtype=linear.weight.dtype, **formats)
+        with torch.no_grad():
+            layer.weight.copy_(linear.weight)
+            if linear.bias is not None:
+                layer.bias.copy_(linear.bias)
+        layer.train(linear.training)
+        return layer
+
+    def _quantize_parameters(self):
+        weight = self.weight
+        if self.weight_format is not None:
+            weight = self.weight_format.quantize(weight)
+        bias = self.bias
+        if bias is not None and self.bias_format is not None:
+            bias = self.bias_format.quantize(bias)
+        return weight, bias
+
+    def _parameter_key(self):
+        # _version grows on every in-place update (optimizer steps, copy_),
+        # so a changed key means the cached quantised copies are stale.
+        tensors = [self.weight] if self.bias is None else [self.weight, self.bias]
+        return tuple((t.data_ptr(), t._version) for t in tensors)
+
+    def _evaluation_parameters(self):
+        key = self._parameter_key()
+        if self._cached_parameters is None or self._cache_key != key:
+            with torch.no_grad():
+                self._cached_parameters = self._quantize_parameters()
+            self._cache_key = key
+        return self._cached_parameters
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self._cached_parameters = None
+        if not mode:
+            self._evaluation_parameters()  # PTQ: quantise the weights once, here
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.input_format is not None:
+            x = self.input_format.quantize(x)
+        # Fake-quantise on every call whenever a gradient may flow to the weight.
+        if self.training or (torch.is_grad_enabled() and self.weight.requires_grad):
+            weight, bias = self._quantize_parameters()
+        else:
+            weight, bias = self._evaluation_parameters()
+        return F.linear(x, weight, bias)
+
+    def extra_repr(self) -> str:
+        formats = f"input={self.input_format}, weight={self.weight_format}, bias={self.bias_format}"
+        return f"{super().extra_repr()}, {formats}"

@@ -1,0 +1,138 @@
+"""The quantised Linear layer and the layer swap."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from labkit.quant import FixedPointFormat, QuantizedLinear, fixed_point_quantize, quantize_linear_layers
+
+FORMATS = dict(
+    input_format=FixedPointFormat(8, 4),
+    weight_format=FixedPointFormat(6, 5),
+    bias_format=FixedPointFormat(10, 6),
+)
+
+
+class CountingFormat:
+    """A fixed-point format that counts how often it quantises."""
+
+    def __init__(self, width, frac_width):
+        self.inner = FixedPointFormat(width, frac_width)
+        self.calls = 0
+
+    def quantize(self, x):
+        self.calls += 1
+        return self.inner.quantize(x)
+
+
+def make_layer():
+    torch.manual_seed(0)
+    return QuantizedLinear.from_linear(nn.Linear(16, 8), **FORMATS)
+
+
+def reference_output(layer, x):
+    return F.linear(
+        fixed_point_quantize(x, 8, 4),
+        fixed_point_quantize(layer.weight, 6, 5),
+        fixed_point_quantize(layer.bias, 10, 6),
+    )
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_equals_linear_on_quantized_operands(mode):
+    layer = make_layer().train(mode == "train")
+    x = torch.randn(4, 5, 16)  # a 3-D activation (batch, tokens, features)
+    with torch.no_grad():
+        assert torch.equal(layer(x), reference_output(layer, x))
+
+
+def test_from_linear_copies_weight_and_bias():
+    linear = nn.Linear(16, 8)
+    layer = QuantizedLinear.from_linear(linear, **FORMATS)
+    assert torch.equal(layer.weight, linear.weight)
+    assert torch.equal(layer.bias, linear.bias)
+    assert layer.weight.data_ptr() != linear.weight.data_ptr()
+
+
+def test_none_format_keeps_float():
+    linear = nn.Linear(16, 8)
+    layer = QuantizedLinear.from_linear(linear)
+    x = torch.randn(3, 16)
+    assert torch.equal(layer(x), linear(x))
+
+
+def test_evaluation_quantizes_weights_once():
+    counter = CountingFormat(8, 4)
+    layer = QuantizedLinear.from_linear(nn.Linear(16, 8), weight_format=counter).eval()
+    with torch.inference_mode():
+        for _ in range(3):
+            layer(torch.randn(2, 16))
+    assert counter.calls == 1
+
+
+def test_training_quantizes_weights_every_step():
+    counter = CountingFormat(8, 4)
+    layer = QuantizedLinear.from_linear(nn.Linear(16, 8), weight_format=counter).train()
+    for _ in range(3):
+        layer(torch.randn(2, 16)).sum().backward()
+    assert counter.calls == 3
+
+
+def test_evaluation_cache_follows_weight_updates():
+    layer = make_layer().eval()
+    x = torch.randn(2, 16)
+    with torch.no_grad():
+        before = layer(x)
+        layer.weight.add_(0.5)
+        after = layer(x)
+        assert not torch.equal(before, after)
+        assert torch.equal(after, reference_output(layer, x))
+
+
+def test_qat_gradient_reaches_weight_and_input():
+    layer = make_layer().train()
+    x = torch.randn(3, 16, requires_grad=True)
+    layer(x).sum().backward()
+    assert layer.weight.grad.abs().sum() > 0
+    assert x.grad.abs().sum() > 0
+
+
+class TwoLayers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4))
+        self.classifier = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.classifier(self.encoder(x))
+
+
+def test_swap_replaces_every_linear_and_keeps_parameters():
+    model = TwoLayers()
+    original = {name: p.clone() for name, p in model.named_parameters()}
+    swapped = quantize_linear_layers(model, **FORMATS)
+    assert swapped == ["encoder.0", "encoder.2", "classifier"]
+    assert all(isinstance(model.get_submodule(name), QuantizedLinear) for name in swapped)
+    for name, parameter in model.named_parameters():
+        assert torch.equal(parameter, original[name]), name
+
+
+def test_swap_selects_by_pattern():
+    model = TwoLayers()
+    swapped = quantize_linear_layers(model, include=r"^encoder", exclude=r"\.2$", **FORMATS)
+    assert swapped == ["encoder.0"]
+    assert not isinstance(model.classifier, QuantizedLinear)
+
+
+def test_swap_again_changes_formats():
+    model = TwoLayers()
+    quantize_linear_layers(model, **FORMATS)
+    quantize_linear_layers(model, weight_format=FixedPointFormat(4, 2))
+    assert model.classifier.weight_format == FixedPointFormat(4, 2)
+    assert model.classifier.input_format is None
+
+
+def test_swap_pattern_matching_nothing_raises():
+    with pytest.raises(ValueError, match="matches no Linear layer"):
+        quantize_linear_layers(TwoLayers(), include="attention", **FORMATS)
