@@ -20,6 +20,7 @@ def baseline_settings(context: LabContext) -> dict:
     profile = context.profile
     return {
         **context.provenance(),
+        "data_fingerprint": context.data_fingerprint,
         "tokenizer": context.tokenizer_source,
         "train_size": len(context.tokenized["train"]),
         "max_length": profile.max_length,

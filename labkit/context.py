@@ -6,6 +6,7 @@ profile, dataset, model source and seed.
 """
 
 import dataclasses
+import hashlib
 import logging
 
 import datasets
@@ -32,6 +33,7 @@ class LabContext:
     tokenized: datasets.DatasetDict  # train and test: input_ids, attention_mask, label
     tokenizer: object
     data_source: str
+    data_fingerprint: str  # hash of every review and label, so saved results can be matched
     tokenizer_source: str
     pretrained: bool  # True when the model starts from the hub's BERT-tiny weights
     device: torch.device
@@ -95,6 +97,17 @@ class LabContext:
                 f"model {self.model_source}; accuracy via {metric_source()}; device {self.device}")
 
 
+def fingerprint_splits(splits: datasets.DatasetDict) -> str:
+    """Return a short hash of the texts and labels of every split."""
+    digest = hashlib.sha256()
+    for name in sorted(splits):
+        digest.update(name.encode())
+        for text in splits[name]["text"]:
+            digest.update(text.encode("utf-8"))
+        digest.update(bytes(splits[name]["label"]))
+    return digest.hexdigest()[:16]
+
+
 def prepare_lab(profile: str | Profile | None = None, imdb_dir=None) -> LabContext:
     """Load data and tokenizer for ``profile`` (default: ``LABKIT_PROFILE``)."""
     if not isinstance(profile, Profile):
@@ -111,7 +124,7 @@ def prepare_lab(profile: str | Profile | None = None, imdb_dir=None) -> LabConte
     # Pretrained weights need the hub's vocabulary, so the model is pretrained
     # exactly when the tokenizer came from the hub.
     pretrained = hub_is_reachable() and tokenizer_source.endswith("(hub)")
-    context = LabContext(profile, tokenized, tokenizer, data_source, tokenizer_source,
-                         pretrained, get_device())
+    context = LabContext(profile, tokenized, tokenizer, data_source, fingerprint_splits(splits),
+                         tokenizer_source, pretrained, get_device())
     logger.info(context.summary())
     return context

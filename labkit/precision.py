@@ -56,7 +56,8 @@ def extra_epoch_accuracy(context: LabContext, baseline) -> float:
 
 
 def _settings(context: LabContext, baseline_accuracy: float) -> dict:
-    return {**context.provenance(), "baseline_accuracy": round(baseline_accuracy, 6)}
+    return {**context.provenance(), "data_fingerprint": context.data_fingerprint,
+            "baseline_accuracy": round(baseline_accuracy, 6)}
 
 
 def precision_sweep(context: LabContext, baseline, baseline_accuracy: float, path,

@@ -15,7 +15,7 @@ FORCE_ENV = "LABKIT_FORCE"
 
 
 def force_requested() -> bool:
-    """Return True when ``LABKIT_FORCE=1`` asks to recompute saved results."""
+    """Return True when ``LABKIT_FORCE=1`` requests recomputing saved results."""
     return os.environ.get(FORCE_ENV, "0") == "1"
 
 
@@ -81,9 +81,9 @@ class SweepResults:
         return tuple(str(values[column]) for column in self.key_columns)
 
     def get(self, **key) -> dict | None:
-        wanted = self._key(key)
+        requested = self._key(key)
         for row in self.rows:
-            if self._key(row) == wanted:
+            if self._key(row) == requested:
                 return row
         return None
 

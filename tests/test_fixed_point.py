@@ -104,6 +104,20 @@ def test_gradient_passes_in_range_only():
     assert x.grad.tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.parametrize("width, frac_width", [(4, 2), (8, 4), (24, 20), (32, 0), (32, 16)])
+def test_gradient_mask_matches_rounded_integer(width, frac_width):
+    # values near both range ends, with ties, checked against float64 rounding
+    q_max = 2 ** (width - 1) - 1
+    step = 2.0**-frac_width
+    offsets = torch.arange(-4, 4.5, 0.5, dtype=torch.float64)
+    values = torch.cat([(q_max + offsets) * step, (-q_max - 1 + offsets) * step, torch.randn(200).double()])
+    x = values.float().requires_grad_()
+    fixed_point_quantize(x, width, frac_width).sum().backward()
+    rounded = torch.round(x.detach().double() * 2.0**frac_width)
+    expected = ((rounded >= -q_max - 1) & (rounded <= q_max)).float()
+    assert torch.equal(x.grad, expected)
+
+
 def test_gradient_scales_with_upstream():
     x = torch.tensor([[0.3, 9.0], [1.0, -0.2]], requires_grad=True)
     upstream = torch.tensor([[2.0, 3.0], [-1.0, 0.5]])

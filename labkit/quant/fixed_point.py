@@ -84,11 +84,20 @@ _constant_cache: dict = {}
 
 
 def _constants(width, frac_width, dtype, device):
-    """Return (scale, q_min, q_max) as 0-d tensors, cached per format and device."""
+    """Return (scale, q_min, q_max, lower, upper) as 0-d tensors, cached per format.
+
+    ``round(x * scale)`` lies in [q_min, q_max] exactly when lower <= x < upper,
+    with lower = (q_min - 0.5) / scale and upper = (q_max + 0.5) / scale,
+    because q_min is even (its tie rounds in) and q_max is odd (its tie rounds
+    out). Where a bound is not exact in ``dtype`` it rounds to the neighbouring
+    power of two, which gives the same comparison there.
+    """
     key = (width, frac_width, dtype, device)
     if key not in _constant_cache:
-        values = (2.0**frac_width, -(2.0 ** (width - 1)), 2.0 ** (width - 1) - 1)
-        # Ordinary tensors, even when first asked for under inference_mode,
+        scale = 2.0**frac_width
+        q_min, q_max = -(2.0 ** (width - 1)), 2.0 ** (width - 1) - 1
+        values = (scale, q_min, q_max, (q_min - 0.5) / scale, (q_max + 0.5) / scale)
+        # Ordinary tensors, even when first requested under inference_mode,
         # so that training steps later can use them too.
         with torch.inference_mode(False):
             _constant_cache[key] = tuple(
@@ -103,20 +112,17 @@ class _FixedPointSTE(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, width, frac_width):
         compute_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
-        scale, q_min, q_max = _constants(width, frac_width, compute_dtype, x.device)
+        scale, q_min, q_max, lower, upper = _constants(width, frac_width, compute_dtype, x.device)
         x_compute = x.to(compute_dtype)
-
-        if not ctx.needs_input_grad[0]:
-            return kernels.round_clamp(x_compute, scale, q_min, q_max).to(x.dtype)
-
-        x_hat, in_range = kernels.round_clamp_with_mask(x_compute, scale, q_min, q_max)
-        ctx.save_for_backward(in_range)
-        return x_hat.to(x.dtype)
+        if ctx.needs_input_grad[0]:
+            ctx.save_for_backward(x_compute, lower, upper)
+        return kernels.round_clamp(x_compute, scale, q_min, q_max).to(x.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
-        (in_range,) = ctx.saved_tensors
-        return grad_output * in_range, None, None
+        x_compute, lower, upper = ctx.saved_tensors
+        grad_input = kernels.masked_gradient(grad_output.to(x_compute.dtype), x_compute, lower, upper)
+        return grad_input.to(grad_output.dtype), None, None
 
 
 def fixed_point_quantize(x: torch.Tensor, width: int, frac_width: int) -> torch.Tensor:

@@ -1,11 +1,12 @@
-"""Elementwise round-and-clamp kernels behind the fixed-point quantiser.
+"""Elementwise kernels behind the fixed-point quantiser and its gradient.
 
-The eager kernel is the defining ladder of four tensor operations. The fused
-kernel is the same ladder compiled by ``torch.compile`` into one loop, which
-reads the input once and writes the output once, so it runs near memory
-bandwidth instead of at four passes. Set ``LABKIT_FUSED_QUANTIZER=0`` to use
-the eager kernel everywhere. If compilation fails (no C++ compiler, an
-unsupported platform) the fused kernel warns once and falls back to eager.
+The eager kernels are the defining ladders of tensor operations. The fused
+kernels are the same ladders compiled by ``torch.compile`` into one loop each,
+which reads the input once and writes the output once, so they run near
+memory bandwidth instead of at one pass per operation. Set
+``LABKIT_FUSED_QUANTIZER=0`` to use the eager kernels everywhere. If
+compilation fails (no C++ compiler, an unsupported platform) the fused kernels
+warn once and fall back to eager.
 """
 
 import logging
@@ -13,11 +14,17 @@ import os
 
 import torch
 
-__all__ = ["round_clamp", "round_clamp_with_mask", "fused_enabled"]
+__all__ = ["round_clamp", "masked_gradient", "fused_enabled", "FUSED_ENV"]
 
 logger = logging.getLogger(__name__)
 
 FUSED_ENV = "LABKIT_FUSED_QUANTIZER"
+# The first call fixes the compiled loop's size hint, and inductor runs a loop
+# compiled for a small hint on one thread, so warm-up uses a large tensor.
+WARMUP_NUMEL = 1 << 20
+# Below this size a compiled call costs more in guards and dispatch than the
+# eager passes it saves (measured with benchmarks/quantizer.py on 2 cores).
+FUSED_MIN_NUMEL = 1 << 17
 
 
 def eager_round_clamp(x, scale, q_min, q_max):
@@ -28,44 +35,46 @@ def eager_round_clamp(x, scale, q_min, q_max):
     return clamped / scale
 
 
-def eager_round_clamp_with_mask(x, scale, q_min, q_max):
-    """Return the quantised tensor and the mask of values whose integer is in range."""
-    rounded = torch.round(x * scale)
-    in_range = (rounded >= q_min) & (rounded <= q_max)
-    return torch.clamp(rounded, q_min, q_max) / scale, in_range
+def eager_masked_gradient(grad, x, lower, upper):
+    """Return ``grad`` where lower <= x < upper, and zero elsewhere (NaN included)."""
+    in_range = (x >= lower) & (x < upper)
+    return torch.where(in_range, grad, 0.0)
+
+
+_fused_state = {"usable": True, "kernels": None}
 
 
 def fused_enabled() -> bool:
     return os.environ.get(FUSED_ENV, "1") != "0" and _fused_state["usable"]
 
 
-_fused_state = {"usable": True, "kernels": None}
-
-
 def _fused_kernels():
     if _fused_state["kernels"] is None:
         # dynamic=True keeps one compiled graph for every length, and passing
-        # scale and bounds as 0-d tensors keeps one graph for every format.
-        _fused_state["kernels"] = (
+        # the constants as 0-d tensors keeps one graph for every format.
+        kernels = (
             torch.compile(eager_round_clamp, dynamic=True),
-            torch.compile(eager_round_clamp_with_mask, dynamic=True),
+            torch.compile(eager_masked_gradient, dynamic=True),
         )
+        sample = torch.zeros(WARMUP_NUMEL)
+        one = torch.tensor(1.0)
+        kernels[0](sample, one, -one, one)
+        kernels[1](sample, sample, -one, one)
+        _fused_state["kernels"] = kernels
     return _fused_state["kernels"]
 
 
-def _run(index, eager, x, scale, q_min, q_max):
-    if not fused_enabled():
-        return eager(x, scale, q_min, q_max)
-    flat = x.reshape(-1)  # one graph for every rank
+def _run(index, eager, first, *arguments):
+    if first.numel() < FUSED_MIN_NUMEL or not fused_enabled():
+        return eager(first, *arguments)
+    flat_arguments = [a.reshape(-1) if a.dim() else a for a in arguments]
     try:
-        outputs = _fused_kernels()[index](flat, scale, q_min, q_max)
+        output = _fused_kernels()[index](first.reshape(-1), *flat_arguments)
     except Exception as error:  # compilation failures come from many layers
         _fused_state["usable"] = False
         logger.warning("torch.compile failed (%s); using the eager quantiser", error)
-        return eager(x, scale, q_min, q_max)
-    if isinstance(outputs, tuple):
-        return tuple(output.view(x.shape) for output in outputs)
-    return outputs.view(x.shape)
+        return eager(first, *arguments)
+    return output.view(first.shape)
 
 
 def round_clamp(x, scale, q_min, q_max):
@@ -73,6 +82,6 @@ def round_clamp(x, scale, q_min, q_max):
     return _run(0, eager_round_clamp, x, scale, q_min, q_max)
 
 
-def round_clamp_with_mask(x, scale, q_min, q_max):
-    """Like :func:`round_clamp`, and also return the in-range mask for the gradient."""
-    return _run(1, eager_round_clamp_with_mask, x, scale, q_min, q_max)
+def masked_gradient(grad, x, lower, upper):
+    """Pass ``grad`` where ``lower <= x < upper`` (0-d tensors), zero elsewhere."""
+    return _run(1, eager_masked_gradient, grad, x, lower, upper)
