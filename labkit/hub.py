@@ -1,7 +1,7 @@
-"""Whether the Hugging Face hub can be reached, checked once per process.
+"""Reachability of the Hugging Face hub, checked once per process.
 
-Loading from an unreachable hub retries for close to a minute before it
-fails, so every hub load asks here first. ``HF_HUB_OFFLINE=1`` or
+Loading from an unreachable hub retries for 25 to 50 seconds before it
+fails, so every hub load checks here first. ``HF_HUB_OFFLINE=1`` or
 ``LABKIT_OFFLINE=1`` skips the hub without a check.
 """
 

@@ -1,4 +1,4 @@
-"""Where results, figures, checkpoints and caches of a profile are written."""
+"""Folders for the results, figures, checkpoints and caches of a profile."""
 
 import os
 from pathlib import Path
@@ -9,7 +9,7 @@ HOME_ENV = "LABKIT_HOME"
 
 
 def project_root() -> Path:
-    """Return the folder that holds ``results/`` and ``attachments/``.
+    """Return the folder that contains ``results/`` and ``attachments/``.
 
     It is ``LABKIT_HOME`` when set, else the checkout that contains this package.
     """
