@@ -5,7 +5,7 @@ import numpy as np
 
 from labkit.results import save_figure
 
-__all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "save_figure"]
+__all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "plot_pruning", "save_figure"]
 
 
 def _title(ax, title: str, caption: str) -> None:
@@ -44,4 +44,23 @@ def plot_ptq_heatmap(grid, caption: str):
     ax.set_ylabel("width (bits)")
     figure.colorbar(image, ax=ax, label="PTQ test accuracy")
     _title(ax, "PTQ accuracy over fixed-point formats", caption)
+    return figure
+
+
+def plot_pruning(frame, start_accuracy: float, caption: str):
+    """Plot accuracy against sparsity per method: dashed right after pruning, solid after fine-tuning."""
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    for index, (method, rows) in enumerate(frame.groupby("method", sort=True)):
+        color = f"C{index}"
+        ax.plot(rows["sparsity"], rows["accuracy_finetuned"], marker="o", color=color,
+                label=f"{method}, fine-tuned 1 epoch")
+        ax.plot(rows["sparsity"], rows["accuracy_pruned"], marker="x", linestyle="--", color=color,
+                label=f"{method}, right after pruning")
+    ax.axhline(start_accuracy, color="grey", linestyle=":", label="unpruned start model")
+    ax.set_xlabel("sparsity (fraction of Linear weights set to zero)")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0.4, 1.0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
+    _title(ax, "Unstructured pruning: random vs L1-norm", caption)
     return figure

@@ -11,6 +11,8 @@ __all__ = ["Profile", "PROFILES", "get_profile", "PROFILE_ENV"]
 
 PROFILE_ENV = "LABKIT_PROFILE"
 
+SPARSITIES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
 
 @dataclasses.dataclass(frozen=True)
 class Profile:
@@ -28,6 +30,8 @@ class Profile:
     widths: tuple[int, ...]  # Lab 1 Task 1 precision sweep
     heatmap_frac_widths: tuple[int, ...]  # frac_width axis of the PTQ heatmap
     baseline_accuracy_band: tuple[float, float]  # loose band the notebooks assert
+    sparsities: tuple[float, ...]  # Lab 1 Task 2 sweep, random and l1-norm
+    variant_sparsities: tuple[float, ...]  # scope and activation comparisons, l1-norm only
     seed: int = 0
 
     # The course fine-tuned pretrained BERT-tiny with AdamW at 5e-5 for every
@@ -58,6 +62,8 @@ PROFILES = {
         widths=(4, 8, 16, 32),
         heatmap_frac_widths=(0, 2, 4, 8),
         baseline_accuracy_band=(0.55, 1.0),
+        sparsities=(0.3, 0.6, 0.9),
+        variant_sparsities=(0.6,),
     ),
     "default": Profile(
         name="default",
@@ -74,6 +80,8 @@ PROFILES = {
         widths=(4, 8, 12, 16, 20, 24, 28, 32),
         heatmap_frac_widths=(0, 2, 4, 6, 8, 10, 12, 16),
         baseline_accuracy_band=(0.78, 0.95),
+        sparsities=SPARSITIES,
+        variant_sparsities=(0.5, 0.8),
     ),
     "imdb": Profile(
         name="imdb",
@@ -90,6 +98,8 @@ PROFILES = {
         widths=(4, 8, 12, 16, 20, 24, 28, 32),
         heatmap_frac_widths=(0, 2, 4, 8, 12),  # fewer points: each costs a full IMDb evaluation
         baseline_accuracy_band=(0.75, 0.95),
+        sparsities=SPARSITIES,
+        variant_sparsities=(0.5, 0.8),
     ),
 }
 

@@ -73,3 +73,9 @@ def test_tokenizer_is_cached_on_disk(tmp_path):
     assert len(list(tmp_path.glob("wordpiece-*/tokenizer.json"))) == 1
     second, _ = load_tokenizer(TEXTS, 200, tmp_path)
     assert second.get_vocab() == first.get_vocab()
+
+
+def test_pruning_variants_reuse_sweep_points():
+    for profile in PROFILES.values():
+        assert set(profile.variant_sparsities) <= set(profile.sparsities), profile.name
+        assert all(0.0 < s < 1.0 for s in profile.sparsities), profile.name

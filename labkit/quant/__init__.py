@@ -2,7 +2,7 @@
 
 from labkit.quant.fixed_point import FixedPointFormat, check_fixed_point_format, fixed_point_quantize
 from labkit.quant.linear import QuantizedLinear
-from labkit.quant.swap import linear_layer_names, quantize_linear_layers
+from labkit.quant.swap import linear_layer_names, quantize_linear_layers, select_linear_layers
 
 __all__ = [
     "FixedPointFormat",
@@ -11,4 +11,5 @@ __all__ = [
     "fixed_point_quantize",
     "linear_layer_names",
     "quantize_linear_layers",
+    "select_linear_layers",
 ]

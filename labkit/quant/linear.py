@@ -1,8 +1,11 @@
 """A Linear layer that quantises its input activations, weight and bias."""
 
+import copy
+
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils import parametrize
 
 __all__ = ["QuantizedLinear"]
 
@@ -32,13 +35,25 @@ class QuantizedLinear(nn.Linear):
 
     @classmethod
     def from_linear(cls, linear: nn.Linear, **formats) -> "QuantizedLinear":
-        """Build a quantised copy of ``linear`` with its weight and bias copied."""
+        """Build a quantised copy of ``linear`` with its weight and bias copied.
+
+        A parametrized weight (a pruning mask, for instance) keeps its
+        parametrizations: the copy gets the unparametrized weight and copies
+        of the parametrization modules.
+        """
         layer = cls(linear.in_features, linear.out_features, bias=linear.bias is not None,
                     device=linear.weight.device, dtype=linear.weight.dtype, **formats)
+        weight_parametrizations = []
+        weight = linear.weight
+        if parametrize.is_parametrized(linear, "weight"):
+            weight_parametrizations = linear.parametrizations.weight
+            weight = weight_parametrizations.original
         with torch.no_grad():
-            layer.weight.copy_(linear.weight)
+            layer.weight.copy_(weight)
             if linear.bias is not None:
                 layer.bias.copy_(linear.bias)
+        for parametrization in weight_parametrizations:
+            parametrize.register_parametrization(layer, "weight", copy.deepcopy(parametrization))
         layer.train(linear.training)
         return layer
 
@@ -51,11 +66,27 @@ class QuantizedLinear(nn.Linear):
             bias = self.bias_format.quantize(bias)
         return weight, bias
 
+    def _source_tensors(self) -> list[torch.Tensor]:
+        """Return the tensors that weight and bias are computed from.
+
+        A parametrized weight (a pruning mask, for instance) is a new tensor on
+        every access, so the cache follows what it is computed from: the
+        original parameter and the parametrization's own parameters and buffers.
+        """
+        tensors = []
+        for name in ("weight", "bias"):
+            if parametrize.is_parametrized(self, name):
+                parametrizations = self.parametrizations[name]
+                tensors += [parametrizations.original, *parametrizations.parameters(),
+                            *parametrizations.buffers()]
+            elif getattr(self, name) is not None:
+                tensors.append(getattr(self, name))
+        return tensors
+
     def _parameter_key(self):
         # _version grows on every in-place update (optimizer steps, copy_),
         # so a changed key means the cached quantised copies are stale.
-        tensors = [self.weight] if self.bias is None else [self.weight, self.bias]
-        return tuple((t.data_ptr(), t._version) for t in tensors)
+        return tuple((t.data_ptr(), t._version) for t in self._source_tensors())
 
     def _evaluation_parameters(self):
         key = self._parameter_key()
