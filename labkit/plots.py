@@ -5,7 +5,8 @@ import numpy as np
 
 from labkit.results import save_figure
 
-__all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "plot_pruning", "save_figure"]
+__all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "plot_pruning", "plot_best_so_far", "plot_pareto",
+           "save_figure"]
 
 
 def _title(ax, title: str, caption: str) -> None:
@@ -63,4 +64,32 @@ def plot_pruning(frame, start_accuracy: float, caption: str):
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     _title(ax, "Unstructured pruning: random vs L1-norm", caption)
+    return figure
+
+
+def plot_best_so_far(table, by: str, title: str, caption: str):
+    """Plot the best accuracy so far against the trial number, one curve per value of ``by``."""
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    for name, rows in table.groupby(by, sort=False):
+        ax.step(rows["trial"], rows["best_so_far"], where="post", marker="o", markersize=3, label=name)
+    ax.set_xlabel("trial")
+    ax.set_ylabel("best test accuracy so far")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    _title(ax, title, caption)
+    return figure
+
+
+def plot_pareto(table, caption: str):
+    """Plot accuracy against compressed size, with the Pareto-optimal trials joined."""
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    ax.scatter(table["size_bits"] / 8e6, table["accuracy"], color="grey", alpha=0.6, label="trial")
+    front = table[table["pareto"]].sort_values("size_bits")
+    ax.step(front["size_bits"] / 8e6, front["accuracy"], where="post", color="C3", marker="o",
+            label="Pareto front")
+    ax.set_xlabel("model size after compression (MB)")
+    ax.set_ylabel("test accuracy after compression and training")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    _title(ax, "Accuracy vs size: two-objective search", caption)
     return figure

@@ -159,3 +159,11 @@ def test_activation_pruning_replaced_and_removed():
     assert model[0]._activation_pruning.sparsity == 0.25
     remove_activation_pruning(model)
     assert torch.equal(model(x), dense)
+
+
+def test_activation_pruning_per_layer_sparsity():
+    model = make_model()
+    names = prune_activations(model, {"2": 0.5})
+    assert names == ["2"]
+    assert not model[0]._forward_pre_hooks
+    assert model[2]._activation_pruning.sparsity == 0.5

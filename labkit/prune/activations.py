@@ -9,7 +9,7 @@ batch change one review's prediction.
 import torch
 from torch import nn
 
-from labkit.prune.masks import check_method, check_sparsity
+from labkit.prune.masks import check_method, check_sparsity, sparsity_per_layer
 from labkit.quant.swap import select_linear_layers
 
 __all__ = ["ActivationPruning", "prune_activations", "remove_activation_pruning"]
@@ -47,24 +47,24 @@ class ActivationPruning:
         return (x * self.mask_like(x), *rest)
 
 
-def prune_activations(model: nn.Module, sparsity: float, *, method: str = "l1-norm",
-                      seed: int = 0, include: str | None = None,
+def prune_activations(model: nn.Module, sparsity: float | dict[str, float], *,
+                      method: str = "l1-norm", seed: int = 0, include: str | None = None,
                       exclude: str | None = None) -> list[str]:
     """Prune the inputs of the selected Linear layers of ``model``; return their names.
 
-    A layer whose input is already pruned gets the new sparsity and method.
+    ``sparsity`` is one number for every selected layer or a dict from layer
+    name to its own fraction, as in :func:`~labkit.prune.prune_weights`. A
+    layer whose input is already pruned gets the new sparsity and method.
     """
-    check_sparsity(sparsity)
     check_method(method)
-    hooks = {}
-    for offset, name in enumerate(select_linear_layers(model, include, exclude)):
+    sparsities = sparsity_per_layer(sparsity, select_linear_layers(model, include, exclude))
+    for offset, (name, layer_sparsity) in enumerate(sparsities.items()):
         layer = model.get_submodule(name)
         remove_activation_pruning(layer)
-        hook = ActivationPruning(sparsity, method, seed + offset)
+        hook = ActivationPruning(layer_sparsity, method, seed + offset)
         hook.handle = layer.register_forward_pre_hook(hook)
         layer._activation_pruning = hook
-        hooks[name] = hook
-    return list(hooks)
+    return list(sparsities)
 
 
 def remove_activation_pruning(module: nn.Module) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "check_sparsity",
     "check_method",
     "check_scope",
+    "sparsity_per_layer",
     "pruning_scores",
     "keep_mask",
     "local_masks",
@@ -51,6 +52,18 @@ def check_scope(scope: str) -> str:
         raise ValueError(f"unknown pruning scope {scope!r}: use one of {', '.join(SCOPES)} "
                          "(local ranks within each layer, global across all pruned layers)")
     return scope
+
+
+def sparsity_per_layer(sparsity, names: list[str]) -> dict[str, float]:
+    """Return the checked sparsity of each layer: one number for all ``names``, or a dict."""
+    if not isinstance(sparsity, dict):
+        value = check_sparsity(sparsity)
+        return {name: value for name in names}
+    unknown = sorted(set(sparsity) - set(names))
+    if unknown:
+        raise ValueError(f"the sparsity dict names layers that are not selected Linear layers: "
+                         f"{unknown}; use names such as {names[:3]}")
+    return {name: check_sparsity(value, f"sparsity of {name}") for name, value in sparsity.items()}
 
 
 def pruning_scores(weight: torch.Tensor, method: str, generator: torch.Generator) -> torch.Tensor:

@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn.utils import parametrize
 
 from labkit.prune.masks import (check_method, check_scope, check_sparsity, global_masks,
-                                local_masks, pruning_scores)
+                                local_masks, pruning_scores, sparsity_per_layer)
 from labkit.quant.swap import select_linear_layers
 
 __all__ = ["WeightMask", "prune_weights", "weight_mask"]
@@ -55,17 +55,6 @@ def weight_mask(layer: nn.Module) -> WeightMask | None:
     return None
 
 
-def _sparsity_per_layer(sparsity, names: list[str]) -> dict[str, float]:
-    if not isinstance(sparsity, dict):
-        value = check_sparsity(sparsity)
-        return {name: value for name in names}
-    unknown = sorted(set(sparsity) - set(names))
-    if unknown:
-        raise ValueError(f"the sparsity dict names layers that are not selected Linear layers: "
-                         f"{unknown}; use names such as {names[:3]}")
-    return {name: check_sparsity(value, f"sparsity of {name}") for name, value in sparsity.items()}
-
-
 def prune_weights(model: nn.Module, sparsity: float | dict[str, float], *,
                   method: str = "l1-norm", scope: str = "local", seed: int = 0,
                   include: str | None = None, exclude: str | None = None) -> list[str]:
@@ -87,7 +76,7 @@ def prune_weights(model: nn.Module, sparsity: float | dict[str, float], *,
     check_method(method)
     check_scope(scope)
     names = select_linear_layers(model, include, exclude)
-    sparsities = _sparsity_per_layer(sparsity, names)
+    sparsities = sparsity_per_layer(sparsity, names)
     if scope == "global" and isinstance(sparsity, dict):
         raise ValueError("global scope ranks all layers together, so it takes one sparsity, "
                          "not a dict of per-layer sparsities; use scope='local' for those")
