@@ -56,6 +56,8 @@ class FixedPointFormat:
     width: int
     frac_width: int
 
+    name = "integer"  # as results files name the format
+
     def __post_init__(self):
         check_fixed_point_format(self.width, self.frac_width)
 
