@@ -6,7 +6,7 @@ import numpy as np
 from labkit.results import save_figure
 
 __all__ = ["plot_precision_sweep", "plot_ptq_heatmap", "plot_pruning", "plot_best_so_far", "plot_pareto",
-           "save_figure"]
+           "plot_bits_pareto", "save_figure"]
 
 
 def _title(ax, title: str, caption: str) -> None:
@@ -93,3 +93,30 @@ def plot_pareto(table, caption: str):
     ax.legend(loc="lower right", fontsize=8)
     _title(ax, "Accuracy vs size: two-objective search", caption)
     return figure
+
+
+def plot_bits_pareto(table, caption: str):
+    """Plot accuracy against mean bits per weight for every trial, coloured by format, with the front."""
+    figure, ax = plt.subplots(figsize=(7.5, 4.5))
+    for name, rows in table.groupby("format", sort=False):
+        ax.scatter(rows["mean_bits"], rows["accuracy"], s=18, alpha=0.7, label=name)
+    front = pareto_rows(table, "mean_bits", "accuracy")
+    ax.step(front["mean_bits"], front["accuracy"], where="post", color="black", label="Pareto front")
+    ax.set_xlabel("mean bits per Linear weight (FP32 layers count 32)")
+    ax.set_ylabel("test accuracy")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7, ncol=2)
+    _title(ax, "Mixed precision: accuracy vs bits across formats", caption)
+    return figure
+
+
+def pareto_rows(table, cost: str, value: str):
+    """Return the rows no other row beats on both lower ``cost`` and higher ``value``, by cost."""
+    ordered = table.sort_values([cost, value], ascending=[True, False])
+    best = -np.inf
+    keep = []
+    for index, row in ordered.iterrows():
+        if row[value] > best:
+            keep.append(index)
+            best = row[value]
+    return ordered.loc[keep]

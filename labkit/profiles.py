@@ -7,7 +7,7 @@ A profile is chosen by name, from the ``--profile`` option of the CLI or the
 import dataclasses
 import os
 
-__all__ = ["Profile", "NasBudget", "PROFILES", "get_profile", "PROFILE_ENV"]
+__all__ = ["Profile", "SearchBudget", "PROFILES", "get_profile", "PROFILE_ENV"]
 
 PROFILE_ENV = "LABKIT_PROFILE"
 
@@ -15,8 +15,8 @@ SPARSITIES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclasses.dataclass(frozen=True)
-class NasBudget:
-    """What one Lab 2 study may spend: trials, and the data and epochs of each trial."""
+class SearchBudget:
+    """What one Lab 2 or Lab 3 study may spend: trials, and the data and epochs of each trial."""
 
     trials: int  # completed trials per study
     train_size: int  # reviews each trial trains on, taken from the profile's train split
@@ -45,7 +45,7 @@ class Profile:
     baseline_accuracy_band: tuple[float, float]  # loose band the notebooks assert
     sparsities: tuple[float, ...]  # Lab 1 Task 2 sweep, random and l1-norm
     variant_sparsities: tuple[float, ...]  # scope and activation comparisons, l1-norm only
-    nas: NasBudget  # Lab 2 architecture search
+    search: SearchBudget  # Lab 2 architecture search and Lab 3 mixed-precision search
     seed: int = 0
 
     # The course fine-tuned pretrained BERT-tiny with AdamW at 5e-5 for every
@@ -78,7 +78,7 @@ PROFILES = {
         baseline_accuracy_band=(0.55, 1.0),
         sparsities=(0.3, 0.6, 0.9),
         variant_sparsities=(0.6,),
-        nas=NasBudget(trials=4, train_size=300, test_size=100, max_length=64, epochs=1,
+        search=SearchBudget(trials=4, train_size=300, test_size=100, max_length=64, epochs=1,
                       batch_size=16),
     ),
     "default": Profile(
@@ -98,7 +98,7 @@ PROFILES = {
         baseline_accuracy_band=(0.78, 0.95),
         sparsities=SPARSITIES,
         variant_sparsities=(0.5, 0.8),
-        nas=NasBudget(trials=8, train_size=1500, test_size=500, max_length=96, epochs=2),
+        search=SearchBudget(trials=8, train_size=1500, test_size=500, max_length=96, epochs=2),
     ),
     "imdb": Profile(
         name="imdb",
@@ -117,7 +117,7 @@ PROFILES = {
         baseline_accuracy_band=(0.75, 0.95),
         sparsities=SPARSITIES,
         variant_sparsities=(0.5, 0.8),
-        nas=NasBudget(trials=12, train_size=4000, test_size=2000, max_length=128, epochs=1),
+        search=SearchBudget(trials=12, train_size=4000, test_size=2000, max_length=128, epochs=1),
     ),
 }
 

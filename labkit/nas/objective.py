@@ -14,7 +14,7 @@ from labkit.data import take_balanced
 from labkit.nas.build import CONFIG_FIELDS, build_classifier, built_architecture
 from labkit.nas.space import SearchSpace, sample_architecture
 from labkit.precision import quantize_model
-from labkit.profiles import NasBudget
+from labkit.profiles import SearchBudget
 from labkit.prune import prune_weights
 from labkit.quant import FixedPointFormat
 from labkit.train import evaluate, make_eval_loader, make_train_loader, set_seed, train
@@ -30,7 +30,7 @@ class SearchData:
     train: datasets.Dataset
     test: datasets.Dataset
     tokenizer: object
-    budget: NasBudget
+    budget: SearchBudget
     seed: int
     device: torch.device
 
@@ -50,7 +50,7 @@ class SearchData:
 
 def prepare_search_data(context: LabContext) -> SearchData:
     """Take the profile's search subsets from the tokenised splits and truncate them."""
-    budget = context.profile.nas
+    budget = context.profile.search
 
     def truncate(batch):
         return {key: [ids[:budget.max_length] for ids in batch[key]]
