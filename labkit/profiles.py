@@ -7,16 +7,19 @@ A profile is chosen by name, from the ``--profile`` option of the CLI or the
 import dataclasses
 import os
 
-__all__ = ["Profile", "SearchBudget", "PROFILES", "get_profile", "PROFILE_ENV"]
+__all__ = ["Profile", "SearchBudget", "PerfBudget", "PROFILES", "get_profile", "PROFILE_ENV"]
 
 PROFILE_ENV = "LABKIT_PROFILE"
 
 SPARSITIES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# BERT-base's sizes, as BertConfig fields.
+BERT_BASE = (("hidden_size", 768), ("num_hidden_layers", 12), ("num_attention_heads", 12),
+             ("intermediate_size", 3072))
 
 
 @dataclasses.dataclass(frozen=True)
 class SearchBudget:
-    """What one Lab 2 or Lab 3 study may spend: trials, and the data and epochs of each trial."""
+    """Budget of one Lab 2 or Lab 3 study: trials, and the data and epochs of each trial."""
 
     trials: int  # completed trials per study
     train_size: int  # reviews each trial trains on, taken from the profile's train split
@@ -25,6 +28,17 @@ class SearchBudget:
     epochs: int
     learning_rate: float = 1e-3
     batch_size: int = 32
+
+
+@dataclasses.dataclass(frozen=True)
+class PerfBudget:
+    """Sizes and repeats of the Lab 4 measurements."""
+
+    large_bert: tuple[tuple[str, int], ...]  # BertConfig fields of the larger model (random weights)
+    batch_size: int  # inputs per timed call
+    seq_len: int  # tokens per input
+    repeats: int  # timed calls per median
+    attention_lengths: tuple[int, ...]  # sequence lengths of the attention comparison on CPU
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +60,7 @@ class Profile:
     sparsities: tuple[float, ...]  # Lab 1 Task 2 sweep, random and l1-norm
     variant_sparsities: tuple[float, ...]  # scope and activation comparisons, l1-norm only
     search: SearchBudget  # Lab 2 architecture search and Lab 3 mixed-precision search
+    perf: PerfBudget  # Lab 4 performance measurements
     seed: int = 0
 
     # The course fine-tuned pretrained BERT-tiny with AdamW at 5e-5 for every
@@ -79,7 +94,10 @@ PROFILES = {
         sparsities=(0.3, 0.6, 0.9),
         variant_sparsities=(0.6,),
         search=SearchBudget(trials=4, train_size=300, test_size=100, max_length=64, epochs=1,
-                      batch_size=16),
+                            batch_size=16),
+        perf=PerfBudget(large_bert=(("hidden_size", 256), ("num_hidden_layers", 4),
+                                    ("num_attention_heads", 4), ("intermediate_size", 1024)),
+                        batch_size=4, seq_len=64, repeats=5, attention_lengths=(128, 256)),
     ),
     "default": Profile(
         name="default",
@@ -99,6 +117,8 @@ PROFILES = {
         sparsities=SPARSITIES,
         variant_sparsities=(0.5, 0.8),
         search=SearchBudget(trials=8, train_size=1500, test_size=500, max_length=96, epochs=2),
+        perf=PerfBudget(large_bert=BERT_BASE, batch_size=8, seq_len=128, repeats=20,
+                        attention_lengths=(128, 256, 512, 1024, 2048)),
     ),
     "imdb": Profile(
         name="imdb",
@@ -118,6 +138,8 @@ PROFILES = {
         sparsities=SPARSITIES,
         variant_sparsities=(0.5, 0.8),
         search=SearchBudget(trials=12, train_size=4000, test_size=2000, max_length=128, epochs=1),
+        perf=PerfBudget(large_bert=BERT_BASE, batch_size=8, seq_len=128, repeats=20,
+                        attention_lengths=(128, 256, 512, 1024, 2048)),
     ),
 }
 

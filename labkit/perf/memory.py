@@ -13,7 +13,7 @@ def tensor_bytes(module: nn.Module, recurse: bool = True) -> int:
 
 
 def module_bytes(model: nn.Module) -> pd.DataFrame:
-    """Return one row per module that holds tensors itself: its name, type and bytes."""
+    """Return one row per module that owns parameters or buffers directly: its name, type and bytes."""
     rows = []
     for name, module in model.named_modules():
         own = tensor_bytes(module, recurse=False)

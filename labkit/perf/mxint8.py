@@ -57,7 +57,7 @@ def mxint8_dequantize(mantissas: torch.Tensor, exponents: torch.Tensor, features
 
 
 class MXINT8Linear(nn.Module):
-    """A Linear layer that stores its weight packed in MXINT8 and dequantises it on every call.
+    """Linear layer that stores its weight packed in MXINT8 and dequantises it on every call.
 
     The bias stays in the weight's floating-point type. Inputs are not
     quantised. Only the packed buffers are kept, so the FP32 weight's memory is freed.

@@ -88,6 +88,9 @@ class QuantizedLinear(nn.Linear):
         # so a changed key means the cached quantised copies are stale.
         return tuple((t.data_ptr(), t._version) for t in self._source_tensors())
 
+    # The cache is Python state keyed by tensor addresses; traced by torch.compile,
+    # each layer's key would become a guard and force a recompilation per layer.
+    @torch.compiler.disable
     def _evaluation_parameters(self):
         key = self._parameter_key()
         if self._cached_parameters is None or self._cache_key != key:

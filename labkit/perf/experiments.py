@@ -1,0 +1,112 @@
+"""Lab 4's measurements: compile timings, attention timings and kernels, MXINT8 memory."""
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+from transformers import BertConfig, BertForSequenceClassification
+
+from labkit.perf.attention import fused_attention, naive_attention, random_qkv
+from labkit.perf.memory import tensor_bytes
+from labkit.perf.mxint8 import MXINT8Linear, to_mxint8
+from labkit.perf.timing import median_ms, payback_calls, time_call
+
+__all__ = ["large_bert", "example_batch", "compile_rows", "attention_rows", "kernel_table",
+           "allocated_bytes", "mxint8_memory_rows"]
+
+
+def large_bert(sizes, vocab_size: int = 30522, seed: int = 0):
+    """Return a 2-class BERT with the given ``BertConfig`` sizes and random weights (no download)."""
+    torch.manual_seed(seed)
+    return BertForSequenceClassification(BertConfig(vocab_size=vocab_size, num_labels=2, **dict(sizes)))
+
+
+def example_batch(vocab_size: int, batch_size: int, seq_len: int, device="cpu", seed: int = 0) -> dict:
+    generator = torch.Generator().manual_seed(seed)
+    input_ids = torch.randint(5, vocab_size, (batch_size, seq_len), generator=generator)
+    return {"input_ids": input_ids.to(device), "attention_mask": torch.ones_like(input_ids).to(device)}
+
+
+def compile_rows(name: str, model, batch: dict, device, repeats: int) -> list[dict]:
+    """Time eager and compiled inference of ``model``; return one row per mode.
+
+    ``first_call_s`` is the first call in a fresh state (for the compiled
+    model it includes compilation); ``steady_ms`` is the median after warm-up.
+    """
+    model = model.to(device).eval()
+    torch._dynamo.reset()  # each model compiles from scratch, with no earlier guards
+    compiled = torch.compile(model)
+    rows = []
+    with torch.inference_mode():
+        for mode, runner in (("eager", model), ("compiled", compiled)):
+            first = time_call(lambda: runner(**batch), device)
+            steady = median_ms(lambda: runner(**batch), repeats, warmup=2, device=device)
+            rows.append({"model": name, "device": str(device), "mode": mode,
+                         "first_call_s": first, "steady_ms": steady})
+    eager, fast = rows
+    for row in rows:
+        row["speedup"] = eager["steady_ms"] / row["steady_ms"]
+    fast["payback_calls"] = payback_calls(fast["first_call_s"], eager["steady_ms"], fast["steady_ms"])
+    eager["payback_calls"] = 0.0
+    return rows
+
+
+def allocated_bytes(function) -> int:
+    """Return the bytes allocated on the CPU while ``function()`` runs, from ``torch.profiler``.
+
+    This is the total allocated, not the peak: every intermediate counts,
+    even one freed before the next is made.
+    """
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiler:
+        function()
+    return sum(max(event.self_cpu_memory_usage, 0) for event in profiler.key_averages())
+
+
+def attention_rows(lengths, device="cpu", dtype=torch.float32, batch: int = 4, heads: int = 8,
+                   head_dim: int = 64, repeats: int = 5) -> list[dict]:
+    """Compare naive and fused attention on identical inputs at each sequence length."""
+    rows = []
+    for seq_len in lengths:
+        q, k, v = random_qkv(batch, heads, seq_len, head_dim, dtype, device)
+        with torch.inference_mode():
+            difference = (naive_attention(q, k, v) - fused_attention(q, k, v)).abs().max().item()
+            naive_ms = median_ms(lambda: naive_attention(q, k, v), repeats, device=device)
+            sdpa_ms = median_ms(lambda: fused_attention(q, k, v), repeats, device=device)
+            row = {"device": str(device), "dtype": str(dtype).replace("torch.", ""), "seq_len": seq_len,
+                   "naive_ms": naive_ms, "sdpa_ms": sdpa_ms, "speedup": naive_ms / sdpa_ms,
+                   "max_abs_diff": difference}
+            if torch.device(device).type == "cpu":
+                row["naive_alloc_mb"] = allocated_bytes(lambda: naive_attention(q, k, v)) / 2**20
+                row["sdpa_alloc_mb"] = allocated_bytes(lambda: fused_attention(q, k, v)) / 2**20
+            else:
+                for name, function in (("naive", naive_attention), ("sdpa", fused_attention)):
+                    torch.cuda.reset_peak_memory_stats(device)
+                    base = torch.cuda.memory_allocated(device)
+                    function(q, k, v)
+                    row[f"{name}_peak_mb"] = (torch.cuda.max_memory_allocated(device) - base) / 2**20
+        rows.append(row)
+    return rows
+
+
+def kernel_table(function, rows: int = 8):
+    """Return the operators ``function()`` runs, by self CPU time, as ``torch.profiler`` reports them."""
+    with profile(activities=[ProfilerActivity.CPU]) as profiler:
+        with torch.inference_mode():
+            function()
+    return profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)
+
+
+def mxint8_memory_rows(name: str, model) -> list[dict]:
+    """Swap every Linear layer of ``model`` for MXINT8 in place; return bytes per component."""
+    linear_weights = sum(module.weight.numel() * 4 for module in model.modules()
+                         if isinstance(module, torch.nn.Linear))
+    whole = tensor_bytes(model)
+    to_mxint8(model)
+    packed = sum(module.mantissas.numel() + module.exponents.numel() for module in model.modules()
+                 if isinstance(module, MXINT8Linear))
+    rows = [
+        {"model": name, "component": "Linear weights", "fp32_bytes": linear_weights, "mxint8_bytes": packed},
+        {"model": name, "component": "all parameters and buffers", "fp32_bytes": whole,
+         "mxint8_bytes": tensor_bytes(model)},
+    ]
+    for row in rows:
+        row["saving"] = 1 - row["mxint8_bytes"] / row["fp32_bytes"]
+    return rows
