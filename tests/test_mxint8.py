@@ -86,3 +86,18 @@ def test_swap_into_bert_and_count_bytes():
     assert torch.allclose(output, reference, atol=0.05)
     assert after < before
     assert module_bytes(model)["bytes"].sum() == after
+
+
+def test_outlier_negative_and_subnormal_groups():
+    group = torch.zeros(3, 32)
+    group[0, :3] = torch.tensor([1000.0, 1.0, -3.0])  # one outlier: E = 9, step 2^3
+    group[1, :3] = torch.tensor([-0.75, 0.375, -0.001])  # negative maximum: E = -1, step 2^-7
+    group[2, :2] = torch.tensor([2.0**-140, -(2.0**-141)])  # float32 subnormals
+    mantissas, exponents = mxint8_quantize(group)
+    assert exponents[:, 0].tolist() == [9 + 127, -1 + 127, 0]  # E = -140 clamps to -127
+    assert mantissas[0, :3].tolist() == [125, 0, 0]  # 1000 / 8 = 125; 1 and -3 round to 0
+    assert mantissas[1, :3].tolist() == [-96, 48, 0]
+    assert mantissas[2, :2].tolist() == [0, 0]  # 2^-140 / 2^-133 = 2^-7 rounds to 0
+    restored = mxint8_dequantize(mantissas, exponents, 32)
+    assert restored[0, :3].tolist() == [1000.0, 0.0, 0.0]
+    assert restored[1, :3].tolist() == [-0.75, 0.375, 0.0]

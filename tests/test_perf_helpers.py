@@ -39,3 +39,34 @@ def test_median_ms_runs_function():
     calls = []
     assert median_ms(lambda: calls.append(1), repeats=5, warmup=2) >= 0.0
     assert len(calls) == 7
+
+
+def test_masked_attention_matches_naive():
+    q, k, v = random_qkv(2, 3, 9, 8, seed=1)
+    mask = torch.ones(9, 9, dtype=torch.bool).tril()  # causal
+    fused = fused_attention(q, k, v, mask)
+    assert torch.allclose(fused, naive_attention(q, k, v, mask), atol=1e-5, rtol=1e-4)
+    assert torch.allclose(fused[..., 0, :], v[..., 0, :], atol=1e-6)  # the first query sees only key 0
+    assert not torch.allclose(fused, fused_attention(q, k, v))
+
+
+def test_per_call_ms_returns_each_call():
+    from labkit.perf import per_call_ms
+
+    calls = []
+    times = per_call_ms(lambda: calls.append(1), repeats=4, warmup=3)
+    assert len(times) == 4
+    assert len(calls) == 7
+    assert all(t >= 0.0 for t in times)
+
+
+def test_peak_allocated_bytes_counts_live_tensors():
+    from labkit.perf.experiments import peak_allocated_bytes
+
+    def two_then_one():
+        first = torch.ones(1000, 1000)
+        second = torch.ones(1000, 1000)
+        del first, second
+        return torch.ones(500, 1000)
+
+    assert peak_allocated_bytes(two_then_one) == 2 * 1000 * 1000 * 4

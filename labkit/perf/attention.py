@@ -8,15 +8,23 @@ import torch.nn.functional as F
 __all__ = ["naive_attention", "fused_attention", "random_qkv"]
 
 
-def naive_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """Return ``softmax(q k^T / sqrt(d)) v``, materialising the full score matrix."""
+def naive_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                    mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Return ``softmax(q k^T / sqrt(d)) v``, materialising the full score matrix.
+
+    ``mask`` is boolean and broadcasts to the scores; False positions are
+    left out of the softmax, as in ``scaled_dot_product_attention``.
+    """
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
 
 
-def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                    mask: torch.Tensor | None = None) -> torch.Tensor:
     """Return the same attention through PyTorch's fused kernel, which picks its backend."""
-    return F.scaled_dot_product_attention(q, k, v)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
 
 
 def random_qkv(batch: int, heads: int, seq_len: int, head_dim: int, dtype=torch.float32,

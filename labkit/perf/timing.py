@@ -5,7 +5,7 @@ import time
 
 import torch
 
-__all__ = ["synchronize", "time_call", "median_ms", "payback_calls"]
+__all__ = ["synchronize", "time_call", "per_call_ms", "median_ms", "payback_calls"]
 
 
 def synchronize(device) -> None:
@@ -23,11 +23,16 @@ def time_call(function, device="cpu") -> float:
     return time.perf_counter() - start
 
 
-def median_ms(function, repeats: int, warmup: int = 3, device="cpu") -> float:
-    """Return the median time of ``function()`` in milliseconds, after ``warmup`` untimed calls."""
+def per_call_ms(function, repeats: int, warmup: int = 3, device="cpu") -> list[float]:
+    """Return the time of each of ``repeats`` calls in milliseconds, after ``warmup`` untimed calls."""
     for _ in range(warmup):
         function()
-    return statistics.median(time_call(function, device) * 1e3 for _ in range(repeats))
+    return [time_call(function, device) * 1e3 for _ in range(repeats)]
+
+
+def median_ms(function, repeats: int, warmup: int = 3, device="cpu") -> float:
+    """Return the median of :func:`per_call_ms`."""
+    return statistics.median(per_call_ms(function, repeats, warmup, device))
 
 
 def payback_calls(first_call_s: float, eager_ms: float, compiled_ms: float) -> float:
