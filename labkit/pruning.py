@@ -120,8 +120,8 @@ def pruning_sweep(context: LabContext, start: StartModel, points: list[PruningPo
             results.add({**point.key(), **_measure(context, start, point)})
 
     frame = results.frame()
-    wanted = pd.DataFrame([point.key() for point in points])
-    frame = wanted.merge(frame, on=key_columns, how="left")
+    requested = pd.DataFrame([point.key() for point in points])
+    frame = requested.merge(frame, on=key_columns, how="left")
     return frame.sort_values(["target", "scope", "method", "sparsity"]).reset_index(drop=True)
 
 

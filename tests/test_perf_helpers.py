@@ -46,7 +46,7 @@ def test_masked_attention_matches_naive():
     mask = torch.ones(9, 9, dtype=torch.bool).tril()  # causal
     fused = fused_attention(q, k, v, mask)
     assert torch.allclose(fused, naive_attention(q, k, v, mask), atol=1e-5, rtol=1e-4)
-    assert torch.allclose(fused[..., 0, :], v[..., 0, :], atol=1e-6)  # the first query sees only key 0
+    assert torch.allclose(fused[..., 0, :], v[..., 0, :], atol=1e-6)  # the first query attends to key 0 only
     assert not torch.allclose(fused, fused_attention(q, k, v))
 
 

@@ -10,7 +10,7 @@ from labkit.perf.mxint8 import MXINT8Linear, to_mxint8
 from labkit.perf.timing import median_ms, payback_calls, time_call
 
 __all__ = ["large_bert", "example_batch", "compile_rows", "attention_rows", "kernel_table",
-           "allocated_bytes", "peak_allocated_bytes", "mxint8_memory_rows"]
+           "peak_allocated_bytes", "mxint8_memory_rows"]
 
 
 def large_bert(sizes, vocab_size: int = 30522, seed: int = 0):
@@ -52,7 +52,7 @@ def compile_rows(name: str, model, batch: dict, device, repeats: int) -> list[di
 def peak_allocated_bytes(function) -> int:
     """Return the peak of CPU bytes allocated and not yet freed while ``function()`` runs.
 
-    The profiler records every allocation and free with its size; their
+    The profiler records every allocation and free with its size. Their
     running sum, in time order, peaks at the largest set of live tensors the
     call created. Tensors that existed before the call are not counted.
     """
@@ -65,17 +65,6 @@ def peak_allocated_bytes(function) -> int:
         live += event.self_cpu_memory_usage
         peak = max(peak, live)
     return peak
-
-
-def allocated_bytes(function) -> int:
-    """Return the bytes allocated on the CPU while ``function()`` runs, from ``torch.profiler``.
-
-    This is the total allocated, not the peak: every intermediate counts,
-    even one freed before the next is made.
-    """
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiler:
-        function()
-    return sum(max(event.self_cpu_memory_usage, 0) for event in profiler.key_averages())
 
 
 def attention_rows(lengths, device="cpu", dtype=torch.float32, batch: int = 4, heads: int = 8,

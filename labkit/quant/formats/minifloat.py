@@ -72,7 +72,7 @@ def minifloat_quantize(x: torch.Tensor, width: int, exponent_width: int, bias=No
 
 @dataclasses.dataclass(frozen=True)
 class MinifloatFormat:
-    """A minifloat format, ``minifloat_ieee`` with ``implicit_one`` and ``minifloat_denorm`` without.
+    """Minifloat format: ``minifloat_ieee`` with ``implicit_one``, ``minifloat_denorm`` without.
 
     Width 8 with exponent_width 4 and bias 7 (IEEE-style) reaches 480:
 
