@@ -63,8 +63,15 @@ def run_study(name: str, objective, sampler, budget: int, storage,
     if remaining > 0:
         logger.info("study %s: %d of %d trials to run", name, remaining, budget)
         stop_at_budget = optuna.study.MaxTrialsCallback(budget, states=(TrialState.COMPLETE,))
-        study.optimize(objective, n_trials=remaining, callbacks=[stop_at_budget])
+        study.optimize(objective, n_trials=remaining, callbacks=[stop_at_budget, _log_trial])
     return study
+
+
+def _log_trial(study: optuna.Study, trial) -> None:
+    # One line per trial also keeps notebook runners that expect regular output
+    # (nbval waits 5 s at most) from treating a long search as hung.
+    logger.info("study %s: trial %d %s, values %s", study.study_name, trial.number,
+                trial.state.name.lower(), trial.values)
 
 
 def completed_trials(study: optuna.Study) -> list:
