@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "results_dir", "attachments_dir", "cache_dir"]
+__all__ = ["project_root", "notebooks_dir", "results_dir", "attachments_dir", "cache_dir"]
 
 HOME_ENV = "LABKIT_HOME"
 
@@ -16,6 +16,11 @@ def project_root() -> Path:
     if HOME_ENV in os.environ:
         return Path(os.environ[HOME_ENV]).resolve()
     return Path(__file__).resolve().parents[1]
+
+
+def notebooks_dir() -> Path:
+    """Return the notebooks of this checkout, also when ``LABKIT_HOME`` moves the results."""
+    return Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def results_dir(profile_name: str) -> Path:

@@ -1,29 +1,35 @@
 """Execute lab notebooks top to bottom, keeping executed copies out of ``notebooks/``."""
 
+import json
 import os
 import re
+import tempfile
+import time
+import uuid
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from tqdm.auto import tqdm
 
 from labkit import paths
-from labkit.profiles import PROFILE_ENV
+from labkit.profiles import PROFILE_ENV, Profile
+from labkit.report.records import RunRecords, current_inputs, utc_now
 from labkit.results import FORCE_ENV, atomic_write
 
-__all__ = ["notebooks_dir", "list_notebooks", "select_notebooks", "execute_notebook"]
+__all__ = ["list_notebooks", "select_notebooks", "execute_notebook",
+           "run_notebooks", "RUN_LOG"]
 
 LAB_TARGET = re.compile(r"^lab(\d)$")
 
 
-def notebooks_dir() -> Path:
-    return paths.project_root() / "notebooks"
+RUN_LOG = "run_log.jsonl"
 
 
 def list_notebooks() -> list[Path]:
     """Return the lab notebooks in running order (their names start with two digits)."""
-    return sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    return sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
 
 
 def select_notebooks(target: str) -> list[Path]:
@@ -46,20 +52,80 @@ def select_notebooks(target: str) -> list[Path]:
     return selected
 
 
+def _kernel_manager(sockets: Path) -> KernelManager:
+    """Return a manager for a python3 kernel that talks over local sockets in ``sockets``.
+
+    Over TCP (jupyter_client's default) every kernel prints a warning about
+    unencrypted traffic; IPC sockets keep the traffic in files on this machine.
+    Windows has no IPC transport, so it keeps TCP.
+    """
+    if os.name == "nt":
+        return KernelManager(kernel_name="python3")
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+
+
 def execute_notebook(path: Path, profile_name: str, force: bool = False) -> Path:
     """Run ``path`` in a fresh kernel and write the executed copy under results/."""
     notebook = nbformat.read(path, as_version=4)
     os.environ[PROFILE_ENV] = profile_name  # inherited by the kernel
     os.environ[FORCE_ENV] = "1" if force else "0"
-    client = NotebookClient(notebook, timeout=None, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
     code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
     progress = tqdm(total=code_cells, desc=path.stem, unit="cell", leave=False)
-    client.on_cell_executed = lambda **kwargs: progress.update()
-    try:
-        client.execute()
-    finally:
-        progress.close()
-        executed = paths.results_dir(profile_name) / "executed" / path.name
-        atomic_write(executed, lambda temporary: nbformat.write(notebook, temporary))
+    with tempfile.TemporaryDirectory(prefix="labkit-kernel-") as sockets:
+        kernel = _kernel_manager(Path(sockets))
+        client = NotebookClient(notebook, km=kernel, timeout=None,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.on_cell_executed = lambda **kwargs: progress.update()
+        try:
+            client.execute()
+        finally:
+            progress.close()
+            # nbclient shuts down only the kernels it created itself.
+            if kernel.has_kernel:
+                kernel.shutdown_kernel()
+            executed = paths.results_dir(profile_name) / "executed" / path.name
+            atomic_write(executed, lambda temporary: nbformat.write(notebook, temporary))
     return executed
+
+
+def _log(profile: Profile, entry: dict) -> None:
+    """Append one line to ``results/<profile>/run_log.jsonl``."""
+    path = paths.results_dir(profile.name) / RUN_LOG
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def run_notebooks(notebooks: list[Path], profile: Profile, force: bool = False) -> str:
+    """Execute each notebook whose results are not up to date, in order; return the run id.
+
+    A notebook is skipped when its run record matches (see
+    ``labkit.report.records``); ``force`` executes every notebook and
+    recomputes its saved results. Each skip, run and failure is printed and
+    appended to the run log. A failed notebook stops the run and raises
+    ``CellExecutionError``, leaving the records of finished notebooks intact.
+    """
+    records = RunRecords(profile)
+    run_id = uuid.uuid4().hex[:8]
+    progress = tqdm(notebooks, desc=f"labkit run ({profile.name})", unit="notebook")
+    for path in progress:
+        status = records.status(path)
+        entry = {"run": run_id, "notebook": path.stem, "time": utc_now()}
+        if status.up_to_date and not force:
+            _log(profile, {**entry, "action": "skipped", "reason": "up to date"})
+            tqdm.write(f"{path.stem}: skipped, results up to date")
+            continue
+        reason = "--force" if force else status.describe()
+        tqdm.write(f"{path.stem}: running ({reason})")
+        inputs = current_inputs(path, profile)
+        start = time.perf_counter()
+        try:
+            execute_notebook(path, profile.name, force=force)
+        except Exception:
+            _log(profile, {**entry, "action": "failed", "reason": reason})
+            tqdm.write(f"{path.stem}: failed")
+            raise
+        duration = time.perf_counter() - start
+        records.record(path, inputs, entry["time"], duration)
+        _log(profile, {**entry, "action": "ran", "reason": reason, "duration_s": round(duration, 1)})
+        tqdm.write(f"{path.stem}: done in {duration:.0f} s")
+    return run_id

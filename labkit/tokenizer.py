@@ -1,6 +1,7 @@
 """The BERT-tiny tokenizer from the hub, or a WordPiece tokenizer trained locally."""
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -66,4 +67,14 @@ def load_tokenizer(train_texts: list[str], vocab_size: int, cache: Path) -> tupl
         logger.info("tokenizer: training WordPiece (vocab %d) on the train split", vocab_size)
         tokenizer = train_wordpiece(train_texts, vocab_size)
         tokenizer.save_pretrained(folder)
-    return tokenizer, f"WordPiece trained locally (vocab {len(tokenizer)})"
+    # NOTE: WordPieceTrainer numbers subword tokens in hash-map order (tokenizers
+    # 0.23.3, huggingface/tokenizers#1794), so retraining on the same texts can
+    # give other ids and a few other tokens. The vocabulary hash in the source
+    # keeps results of different tokenizers apart; keep the cache to reproduce them.
+    return tokenizer, f"WordPiece trained locally (vocab {len(tokenizer)}, {vocabulary_hash(tokenizer)})"
+
+
+def vocabulary_hash(tokenizer) -> str:
+    """Return a short hash of every token and its id."""
+    vocabulary = sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])
+    return hashlib.sha256(json.dumps(vocabulary).encode()).hexdigest()[:8]

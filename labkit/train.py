@@ -10,6 +10,9 @@ from transformers import DataCollatorWithPadding, get_linear_schedule_with_warmu
 
 from labkit.metrics import accuracy
 
+# The default gradient-norm limit of transformers' Trainer (max_grad_norm, 5.23.0).
+MAX_GRAD_NORM = 1.0
+
 __all__ = ["set_seed", "get_device", "make_train_loader", "make_eval_loader", "train", "evaluate"]
 
 
@@ -43,7 +46,10 @@ def _to_device(batch, device):
 
 def train(model, loader, *, epochs: int, learning_rate: float, warmup_ratio: float = 0.1,
           device=None, description: str = "train") -> list[float]:
-    """Train with AdamW (no weight decay) and a linear schedule; return the step losses."""
+    """Train with AdamW (no weight decay), a linear schedule and gradient clipping.
+
+    Return the loss of every step.
+    """
     device = device or get_device()
     model.to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.0)
@@ -57,6 +63,7 @@ def train(model, loader, *, epochs: int, learning_rate: float, warmup_ratio: flo
         for batch in loader:
             loss = model(**_to_device(batch, device)).loss
             loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)

@@ -104,6 +104,28 @@ def test_study_resumes_after_interruption(tmp_path):
     assert run_study("resume", quick_objective, sampler, 6, storage).trials == study.trials
 
 
+def test_forced_study_starts_again(tmp_path):
+    storage = open_storage(f"sqlite:///{tmp_path / 'studies.db'}", "smoke")
+    first = run_study("force", quick_objective, make_sampler("random", SPACES["default"], 0, 3), 3, storage)
+    numbers = [trial.number for trial in first.trials]
+
+    calls = []
+
+    def counted(trial):
+        calls.append(trial.number)
+        return quick_objective(trial)
+
+    kept = run_study("force", counted, make_sampler("random", SPACES["default"], 0, 3), 3, storage)
+    again = run_study("force", counted, make_sampler("random", SPACES["default"], 0, 3), 3,
+                      storage, force=True)
+
+    assert numbers == [0, 1, 2]
+    assert [trial.number for trial in kept.trials] == [0, 1, 2]
+    assert calls == [0, 1, 2]  # only the forced run called the objective
+    assert [trial.number for trial in again.trials] == [0, 1, 2]
+    assert best_so_far(again).equals(best_so_far(first))  # same seed, same trials
+
+
 def _worker(url, name, budget):
     def slow(trial):
         time.sleep(0.05)
@@ -169,3 +191,21 @@ def test_compressed_size_counts_kept_weights():
         model[1].weight.copy_(torch.tensor([[0.0, 1.0, 0.0, 2.0]] * 3))
     # 6 kept weights and 3 biases at 8 bits, 40 embedding values at 32 bits.
     assert compressed_size_bits(model, Compression(width=8)) == 6 * 8 + 3 * 8 + 40 * 32
+
+
+def test_search_data_takes_given_budget():
+    import dataclasses
+
+    from labkit import prepare_lab
+    from labkit.nas import prepare_search_data
+
+    context = prepare_lab("smoke")
+    budget = dataclasses.replace(context.profile.precision_search, train_size=40, test_size=20,
+                                 max_length=16)
+
+    data = prepare_search_data(context, budget)
+
+    assert data.budget == budget
+    assert (len(data.train), len(data.test)) == (40, 20)
+    assert max(len(ids) for ids in data.train["input_ids"]) == 16
+    assert prepare_search_data(context).budget == context.profile.search

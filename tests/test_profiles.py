@@ -1,10 +1,12 @@
 """Profile selection, the data of a profile and the tokenizer."""
 
+import copy
+
 import pytest
 
 from labkit.data import load_data, take_balanced
 from labkit.profiles import PROFILE_ENV, PROFILES, get_profile
-from labkit.tokenizer import load_tokenizer, train_wordpiece
+from labkit.tokenizer import load_tokenizer, train_wordpiece, vocabulary_hash
 
 
 def test_profile_from_environment(monkeypatch):
@@ -71,8 +73,18 @@ def test_tokenizer_is_cached_on_disk(tmp_path):
     first, source = load_tokenizer(TEXTS, 200, tmp_path)
     assert "trained locally" in source
     assert len(list(tmp_path.glob("wordpiece-*/tokenizer.json"))) == 1
-    second, _ = load_tokenizer(TEXTS, 200, tmp_path)
+    second, second_source = load_tokenizer(TEXTS, 200, tmp_path)
     assert second.get_vocab() == first.get_vocab()
+    assert second_source == source
+
+
+def test_tokenizer_source_names_vocabulary_hash(tmp_path):
+    tokenizer, source = load_tokenizer(TEXTS, 200, tmp_path)
+    other = copy.deepcopy(tokenizer)
+    other.add_tokens(["zzzz"])
+
+    assert source.endswith(f", {vocabulary_hash(tokenizer)})")
+    assert vocabulary_hash(other) != vocabulary_hash(tokenizer)
 
 
 def test_pruning_variants_reuse_sweep_points():

@@ -48,9 +48,12 @@ class SearchData:
                 "data_fingerprint": self.data_fingerprint}
 
 
-def prepare_search_data(context: LabContext) -> SearchData:
-    """Take the profile's search subsets from the tokenised splits and truncate them."""
-    budget = context.profile.search
+def prepare_search_data(context: LabContext, budget: SearchBudget | None = None) -> SearchData:
+    """Take the search subsets from the tokenised splits and truncate them.
+
+    ``budget`` defaults to the profile's Lab 2 budget (``profile.search``).
+    """
+    budget = budget or context.profile.search
 
     def truncate(batch):
         return {key: [ids[:budget.max_length] for ids in batch[key]]

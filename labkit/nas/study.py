@@ -9,6 +9,7 @@ import pandas as pd
 from optuna.trial import TrialState
 
 from labkit.nas.space import SearchSpace
+from labkit.results import force_requested
 
 __all__ = ["SAMPLERS", "make_sampler", "study_name", "run_study", "completed_trials", "best_so_far"]
 
@@ -47,16 +48,22 @@ def check_budget(budget) -> int:
 
 
 def run_study(name: str, objective, sampler, budget: int, storage,
-              directions=("maximize",)) -> optuna.Study:
+              directions=("maximize",), force: bool | None = None) -> optuna.Study:
     """Run ``objective`` until the study ``name`` in ``storage`` has ``budget`` completed trials.
 
     A rerun loads the study and runs only the missing trials; a finished
     study runs nothing. Several processes may call this on one storage at
-    once: each stops when the study is complete.
+    once: each stops when the study is complete. ``force`` (default:
+    ``LABKIT_FORCE=1``) deletes the stored study first, so use it from one
+    process only.
     NOTE: two workers that start their last trials together can finish the
     study with up to one extra trial per additional worker.
     """
     budget = check_budget(budget)
+    if force is None:
+        force = force_requested()
+    if force:
+        _delete_study(name, storage)
     study = optuna.create_study(storage=storage, sampler=sampler, study_name=name,
                                 load_if_exists=True, directions=list(directions))
     remaining = budget - len(completed_trials(study))
@@ -65,6 +72,14 @@ def run_study(name: str, objective, sampler, budget: int, storage,
         stop_at_budget = optuna.study.MaxTrialsCallback(budget, states=(TrialState.COMPLETE,))
         study.optimize(objective, n_trials=remaining, callbacks=[stop_at_budget, _log_trial])
     return study
+
+
+def _delete_study(name: str, storage) -> None:
+    try:
+        optuna.delete_study(study_name=name, storage=storage)
+    except KeyError:
+        return  # nothing stored under this name yet
+    logger.info("study %s: deleted to recompute it", name)
 
 
 def _log_trial(study: optuna.Study, trial) -> None:

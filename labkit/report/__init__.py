@@ -1,0 +1,1 @@
+"""Run records and the lab report built from the results files."""
