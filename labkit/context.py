@@ -65,11 +65,16 @@ class LabContext:
         return paths.attachments_dir(self.profile.name)
 
     def provenance(self) -> dict:
-        """Return the columns that every results file records."""
+        """Return the columns that every results file records.
+
+        The tokenizer source includes a vocabulary hash for a locally trained
+        tokenizer, so that saved rows are reused only with the same tokenizer.
+        """
         return {
             "profile": self.profile.name,
             "dataset": self.data_source,
             "model_source": self.model_source,
+            "tokenizer": self.tokenizer_source,
             "seed": self.seed,
         }
 

@@ -48,7 +48,9 @@ def select_notebooks(target: str) -> list[Path]:
         selected = [path for path in notebooks if path.stem == stem]
     if not selected:
         names = ", ".join(path.stem for path in notebooks)
-        raise ValueError(f"unknown target {target!r}: use all, lab0, lab1, ... or one of {names}")
+        labs = sorted({path.name[0] for path in notebooks})
+        raise ValueError(f"unknown target {target!r}: use all, a lab from lab{labs[0]} to "
+                         f"lab{labs[-1]}, or one of {names}")
     return selected
 
 
@@ -76,14 +78,19 @@ def execute_notebook(path: Path, profile_name: str, force: bool = False) -> Path
         client = NotebookClient(notebook, km=kernel, timeout=None,
                                 resources={"metadata": {"path": str(path.parent)}})
         client.on_cell_executed = lambda **kwargs: progress.update()
+        executed = paths.results_dir(profile_name) / "executed" / path.name
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        # The kernel's own stderr (C++ library messages such as the profiler's)
+        # goes to a log beside the executed copy instead of the terminal.
+        stderr_log = open(executed.with_suffix(".stderr.log"), "w", encoding="utf-8")
         try:
-            client.execute()
+            client.execute(stderr=stderr_log)
         finally:
             progress.close()
             # nbclient shuts down only the kernels it created itself.
             if kernel.has_kernel:
                 kernel.shutdown_kernel()
-            executed = paths.results_dir(profile_name) / "executed" / path.name
+            stderr_log.close()
             atomic_write(executed, lambda temporary: nbformat.write(notebook, temporary))
     return executed
 

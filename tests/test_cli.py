@@ -28,7 +28,7 @@ def test_select_notebook_by_name():
 
 
 def test_unknown_target_lists_choices():
-    with pytest.raises(ValueError, match=r"unknown target 'lab9'.*00_baseline"):
+    with pytest.raises(ValueError, match=r"unknown target 'lab9': use all, a lab from lab0 to lab4, .*00_baseline"):
         select_notebooks("lab9")
 
 
@@ -97,7 +97,20 @@ def test_edited_notebook_runs_again(tmp_path, monkeypatch):
 
     [entry] = _log_entries(tmp_path, rerun)
     assert entry["action"] == "ran"
-    assert entry["reason"] == "stale (the notebook changed since the run)"
+    assert entry["reason"] == "stale: the notebook changed since the run"
+
+
+def test_kernel_stderr_goes_to_log(tmp_path, monkeypatch, capfd):
+    from labkit.runner import execute_notebook
+
+    monkeypatch.setenv("LABKIT_HOME", str(tmp_path))
+    source = _probe_notebook(tmp_path, "import os\nos.write(2, b'native library message\\n')")
+
+    executed = execute_notebook(source, "smoke")
+
+    log = executed.with_suffix(".stderr.log").read_text()
+    assert "native library message" in log
+    assert "native library message" not in capfd.readouterr().err
 
 
 def test_cli_report_command_writes_report(tmp_path, monkeypatch, capsys):

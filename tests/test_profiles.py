@@ -91,3 +91,12 @@ def test_pruning_variants_reuse_sweep_points():
     for profile in PROFILES.values():
         assert set(profile.variant_sparsities) <= set(profile.sparsities), profile.name
         assert all(0.0 < s < 1.0 for s in profile.sparsities), profile.name
+
+
+def test_provenance_names_tokenizer():
+    from labkit import prepare_lab
+
+    context = prepare_lab("smoke")
+
+    assert context.provenance()["tokenizer"] == context.tokenizer_source
+    assert context.tokenizer_source.endswith(f", {vocabulary_hash(context.tokenizer)})")

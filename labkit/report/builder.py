@@ -14,7 +14,7 @@ from labkit.results import atomic_write
 
 __all__ = ["Report", "build_report", "write_report", "report_path"]
 
-PROVENANCE = ("dataset", "model_source", "seed")
+PROVENANCE = ("dataset", "model_source", "tokenizer", "seed")
 
 
 def report_path(profile: Profile) -> Path:

@@ -107,7 +107,7 @@ class Status:
         return self.state == "up to date"
 
     def describe(self) -> str:
-        return f"{self.state} ({self.reason})" if self.reason else self.state
+        return f"{self.state}: {self.reason}" if self.reason else self.state
 
 
 class RunRecords:
