@@ -115,12 +115,12 @@ def test_forced_study_starts_again(tmp_path):
         calls.append(trial.number)
         return quick_objective(trial)
 
-    kept = run_study("force", counted, make_sampler("random", SPACES["default"], 0, 3), 3, storage)
+    resumed = run_study("force", counted, make_sampler("random", SPACES["default"], 0, 3), 3, storage)
     again = run_study("force", counted, make_sampler("random", SPACES["default"], 0, 3), 3,
                       storage, force=True)
 
     assert numbers == [0, 1, 2]
-    assert [trial.number for trial in kept.trials] == [0, 1, 2]
+    assert [trial.number for trial in resumed.trials] == [0, 1, 2]
     assert calls == [0, 1, 2]  # only the forced run called the objective
     assert [trial.number for trial in again.trials] == [0, 1, 2]
     assert best_so_far(again).equals(best_so_far(first))  # same seed, same trials

@@ -106,7 +106,7 @@ def test_report_flags_unreadable_table(home):
     assert "delete it and rerun its notebook." in markdown
 
 
-def test_write_report_keeps_old_report_on_error(home, monkeypatch):
+def test_write_report_keeps_old_report_on_error(home):
     _write_results(home)
     path, _ = write_report(get_profile("smoke"))
     before = path.read_text()

@@ -57,7 +57,7 @@ def _table_block(profile: Profile, table: Table) -> tuple[str, dict]:
         return f"**Missing:** `results/{profile.name}/{table.file}` was not found.", {}
     try:
         frame = pd.read_csv(path)
-        shown = _shape(frame, table)
+        display = _shape(frame, table)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, KeyError, ValueError) as error:
         return (f"**Unreadable:** `results/{profile.name}/{table.file}` could not be read "
                 f"({type(error).__name__}: {error}); delete it and rerun its notebook."), {}
@@ -66,7 +66,7 @@ def _table_block(profile: Profile, table: Table) -> tuple[str, dict]:
     if table.best_by or table.where:
         lines[0] += f", {len(frame)} rows in the file"
     lines[0] += ")"
-    lines += ["", _markdown_table(shown)]
+    lines += ["", _markdown_table(display)]
     return "\n".join(lines), provenance
 
 
