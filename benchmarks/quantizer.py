@@ -1,6 +1,6 @@
 """Benchmark the fixed-point quantiser and its cost inside BERT-tiny.
 
-Run from the repository root (it takes about two minutes on 2 CPU cores):
+Run from the repository root (it takes about 30 seconds on 2 CPU cores):
 
     .venv/bin/python benchmarks/quantizer.py
 
@@ -82,41 +82,57 @@ def bert_tiny(seed: int = 0):
     return BertForSequenceClassification(config)
 
 
-def step_times(model, batch, labels, repeats: int) -> tuple[float, float]:
-    """Return (training step, evaluation step) median times in milliseconds."""
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
+class StepTimer:
+    """Timer of the training and evaluation steps of one model, run a few at a time."""
 
-    def train_step():
-        loss = model(**batch, labels=labels).loss
+    def __init__(self, model, batch, labels):
+        self.model, self.batch, self.labels = model, batch, labels
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
+        self.train_ms, self.eval_ms = [], []
+
+    def train_step(self):
+        loss = self.model(**self.batch, labels=self.labels).loss
         loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
 
-    def eval_step():
+    def eval_step(self):
         with torch.inference_mode():
-            model(**batch)
+            self.model(**self.batch)
 
-    model.train()
-    train_ms = median_ms(train_step, repeats)
-    model.eval()
-    eval_ms = median_ms(eval_step, repeats * 3)
-    return train_ms, eval_ms
+    def run_round(self, steps: int) -> None:
+        self.model.train()
+        self.train_ms.append(median_ms(self.train_step, steps, warmup=1))
+        self.model.eval()
+        self.eval_ms.append(median_ms(self.eval_step, steps * 3, warmup=1))
 
 
-def model_rows(repeats: int) -> list[tuple[str, float, float]]:
+def model_rows(repeats: int, rounds: int = 5) -> list[tuple[str, float, float]]:
+    """Return (model, training step ms, evaluation step ms) per model.
+
+    The models take turns, a few steps each, for several rounds, and each time
+    is the median over the rounds, so that a slow spell of the machine affects
+    every model alike instead of the one measured during it.
+    """
     torch.manual_seed(0)
     batch = {"input_ids": torch.randint(1000, 30000, (32, 128)),
              "attention_mask": torch.ones(32, 128, dtype=torch.long)}
     labels = torch.randint(0, 2, (32,))
     fp32 = bert_tiny()
-    rows = [("FP32",) + step_times(fp32, batch, labels, repeats)]
+    models = {"FP32": fp32}
     for name, number_format in [("fixed point 12.6 (labkit)", FixedPointFormat(12, 6)),
                                 ("fixed point 12.6 (naive chain)", NaiveFixedPoint(12, 6))]:
         model = copy.deepcopy(fp32)
         quantize_linear_layers(model, input_format=number_format, weight_format=number_format,
                                bias_format=number_format)
-        rows.append((name,) + step_times(model, batch, labels, repeats))
-    return rows
+        models[name] = model
+    timers = {name: StepTimer(model, batch, labels) for name, model in models.items()}
+    steps = max(1, repeats // rounds)
+    for _ in range(rounds):
+        for timer in timers.values():
+            timer.run_round(steps)
+    return [(name, statistics.median(timer.train_ms), statistics.median(timer.eval_ms))
+            for name, timer in timers.items()]
 
 
 def render(quantizer, models, seconds: float) -> str:
@@ -128,7 +144,8 @@ def render(quantizer, models, seconds: float) -> str:
         f"Machine: {platform.machine()}, {torch.get_num_threads()} torch threads, "
         f"{platform.processor() or 'unknown processor'}; torch {torch.__version__}; "
         f"Python {platform.python_version()}. Total run {seconds:.0f} s.",
-        "Command: `.venv/bin/python benchmarks/quantizer.py` (median of repeated runs after warm-up).",
+        "Command: `.venv/bin/python benchmarks/quantizer.py`. Quantiser: median of repeated runs "
+        "after warm-up. Models: median over rounds in which the models take turns.",
         "",
         "## Quantiser on 4 million float32 values",
         "",

@@ -4,12 +4,13 @@ import logging
 
 from labkit.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from labkit.context import LabContext
-from labkit.results import force_requested
+from labkit.results import modified_time, recompute_saved
 from labkit.train import evaluate, set_seed, train
 
 __all__ = ["baseline_path", "train_baseline", "load_or_train_baseline", "baseline_settings"]
 
 logger = logging.getLogger(__name__)
+
 
 def baseline_path(context: LabContext):
     return context.results_dir / "cache" / "baseline.safetensors"
@@ -48,11 +49,12 @@ def load_or_train_baseline(context: LabContext, force: bool | None = None):
     """Return the saved baseline and its accuracy, training it first if needed.
 
     The checkpoint is reused only when it was trained with the current
-    settings; ``force`` (or ``LABKIT_FORCE=1``) retrains it regardless.
+    settings; ``force`` retrains it regardless, and by default ``LABKIT_FORCE``
+    retrains a checkpoint saved before its cutoff (see ``force_cutoff``).
     """
-    if force is None:
-        force = force_requested()
     path = baseline_path(context)
+    if force is None:
+        force = recompute_saved(modified_time(path))
     metadata = read_metadata(path)
     expected = baseline_settings(context)
     if force or metadata is None:

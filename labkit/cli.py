@@ -26,8 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "such as 11_fixed_point_quantization")
     run.add_argument("--profile", default=None, help=PROFILE_HELP)
     run.add_argument("--force", action="store_true",
-                     help="execute every selected notebook and recompute its saved results, "
-                          "the baseline included")
+                     help="execute every selected notebook and recompute the results saved "
+                          "before this run, the baseline included")
     report = commands.add_parser(
         "report", help="build reports/<profile>.md from the results files (no training)",
         description="Build reports/<profile>.md from results/<profile>/ and "

@@ -3,20 +3,60 @@
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write", "write_csv", "save_figure", "SweepResults", "force_requested", "FORCE_ENV"]
+__all__ = ["atomic_write", "write_csv", "save_figure", "SweepResults", "force_cutoff", "recompute_saved",
+           "FORCE_ENV"]
 
 logger = logging.getLogger(__name__)
 
 FORCE_ENV = "LABKIT_FORCE"
 
 
-def force_requested() -> bool:
-    """Return True when ``LABKIT_FORCE=1`` requests recomputing saved results."""
-    return os.environ.get(FORCE_ENV, "0") == "1"
+_PROCESS_START = time.time()
+
+
+def force_cutoff() -> float | None:
+    """Return the time (seconds since the epoch) before which saved results are recomputed.
+
+    ``LABKIT_FORCE`` unset or ``0`` gives None: saved results are reused.
+    ``1`` gives the start of this process. A number gives that time:
+    ``labkit run --force`` passes the start of the run, so that a result one
+    notebook recomputes (the baseline, a sweep, a study) is reused by the
+    notebooks after it instead of being recomputed again.
+    """
+    value = os.environ.get(FORCE_ENV, "0").strip()
+    if value in ("", "0"):
+        return None
+    if value == "1":
+        return _PROCESS_START
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(
+            f"invalid {FORCE_ENV}={value!r}: use 1 to recompute saved results, "
+            "0 to reuse them, or a time in seconds since the epoch"
+        ) from None
+
+
+def recompute_saved(saved_at: float | None) -> bool:
+    """Return True when ``LABKIT_FORCE`` requests recomputing a result saved at ``saved_at``.
+
+    ``saved_at`` is in seconds since the epoch; None means nothing is saved.
+    """
+    cutoff = force_cutoff()
+    return cutoff is not None and saved_at is not None and saved_at < cutoff
+
+
+def modified_time(path: Path) -> float | None:
+    """Return the modification time of ``path``, or None when it does not exist."""
+    try:
+        return Path(path).stat().st_mtime
+    except FileNotFoundError:
+        return None
 
 
 def atomic_write(path: Path, write) -> None:
@@ -49,14 +89,15 @@ class SweepResults:
 
     Each row is identified by ``key_columns``. Rows written under different
     ``settings`` (profile, data, model source, seed) are dropped when the
-    file is opened, so those points are recomputed. ``force`` (default:
-    ``LABKIT_FORCE=1``) drops every saved row.
+    file is opened, so those points are recomputed. ``force`` drops every
+    saved row; by default they are dropped when ``LABKIT_FORCE`` requests
+    recomputing results saved when the file was last written.
     """
 
     def __init__(self, path: Path, key_columns: list[str], settings: dict,
                  force: bool | None = None):
         if force is None:
-            force = force_requested()
+            force = recompute_saved(modified_time(path))
         self.path = Path(path)
         self.key_columns = list(key_columns)
         self.settings = {key: str(value) for key, value in settings.items()}

@@ -66,11 +66,15 @@ def _kernel_manager(sockets: Path) -> KernelManager:
     return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
 
 
-def execute_notebook(path: Path, profile_name: str, force: bool = False) -> Path:
-    """Run ``path`` in a fresh kernel and write the executed copy under results/."""
+def execute_notebook(path: Path, profile_name: str, force_since: float | None = None) -> Path:
+    """Run ``path`` in a fresh kernel and write the executed copy under results/.
+
+    ``force_since`` (seconds since the epoch) recomputes results saved before
+    that time; None reuses them.
+    """
     notebook = nbformat.read(path, as_version=4)
     os.environ[PROFILE_ENV] = profile_name  # inherited by the kernel
-    os.environ[FORCE_ENV] = "1" if force else "0"
+    os.environ[FORCE_ENV] = "0" if force_since is None else repr(force_since)
     code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
     progress = tqdm(total=code_cells, desc=path.stem, unit="cell", leave=False)
     with tempfile.TemporaryDirectory(prefix="labkit-kernel-") as sockets:
@@ -107,12 +111,14 @@ def run_notebooks(notebooks: list[Path], profile: Profile, force: bool = False) 
 
     A notebook is skipped when its run record matches (see
     ``labkit.report.records``); ``force`` executes every notebook and
-    recomputes its saved results. Each skip, run and failure is printed and
+    recomputes results saved before the run started, so a result that one
+    notebook of the run recomputed is reused by the later ones. Each skip, run and failure is printed and
     appended to the run log. A failed notebook stops the run and raises
     ``CellExecutionError``, leaving the records of finished notebooks intact.
     """
     records = RunRecords(profile)
     run_id = uuid.uuid4().hex[:8]
+    force_since = time.time() if force else None
     progress = tqdm(notebooks, desc=f"labkit run ({profile.name})", unit="notebook")
     for path in progress:
         status = records.status(path)
@@ -126,7 +132,7 @@ def run_notebooks(notebooks: list[Path], profile: Profile, force: bool = False) 
         inputs = current_inputs(path, profile)
         start = time.perf_counter()
         try:
-            execute_notebook(path, profile.name, force=force)
+            execute_notebook(path, profile.name, force_since)
         except Exception:
             _log(profile, {**entry, "action": "failed", "reason": reason})
             tqdm.write(f"{path.stem}: failed")

@@ -125,6 +125,20 @@ def test_gradient_scales_with_upstream():
     assert x.grad.tolist() == [[2.0, 0.0], [-1.0, 0.5]]
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
+def test_no_grad_path_gives_same_values(dtype):
+    x = (torch.randn(300) * 10).to(dtype).requires_grad_()
+    with_graph = fixed_point_quantize(x, 8, 4)
+    with torch.no_grad():
+        without_graph = fixed_point_quantize(x, 8, 4)
+    with torch.inference_mode():
+        in_inference = fixed_point_quantize(x.detach(), 8, 4)
+    assert with_graph.grad_fn is not None and without_graph.grad_fn is None
+    assert torch.equal(with_graph.detach(), without_graph)
+    assert torch.equal(without_graph, in_inference)
+    assert without_graph.dtype == dtype
+
+
 def test_format_range_and_step():
     number_format = FixedPointFormat(8, 4)
     assert number_format.range == (-8.0, 7.9375)

@@ -1,5 +1,8 @@
 """Accuracy, atomic results files, resumable sweeps and checkpoints."""
 
+import os
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -7,7 +10,7 @@ from torch import nn
 
 from labkit import metrics
 from labkit.checkpoint import CheckpointError, load_checkpoint, read_metadata, save_checkpoint
-from labkit.results import SweepResults, atomic_write
+from labkit.results import FORCE_ENV, SweepResults, atomic_write, force_cutoff, recompute_saved
 
 
 def test_local_accuracy_hand_computed():
@@ -74,6 +77,36 @@ def test_sweep_force_starts_empty(tmp_path):
     path = tmp_path / "sweep.csv"
     SweepResults(path, ["width"], {"seed": 0}).add({"width": 4, "accuracy": 0.5})
     assert SweepResults(path, ["width"], {"seed": 0}, force=True).get(width=4) is None
+
+
+def test_force_cutoff_keeps_rows_written_after_it(tmp_path, monkeypatch):
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    SweepResults(before, ["width"], {"seed": 0}).add({"width": 4, "accuracy": 0.5})
+    os.utime(before, (1000.0, 1000.0))
+    SweepResults(after, ["width"], {"seed": 0}).add({"width": 4, "accuracy": 0.5})
+    monkeypatch.setenv(FORCE_ENV, "2000.0")  # as `labkit run --force` sets it
+    assert SweepResults(before, ["width"], {"seed": 0}).get(width=4) is None
+    assert SweepResults(after, ["width"], {"seed": 0}).get(width=4)["accuracy"] == "0.5"
+
+
+@pytest.mark.parametrize("value, expected", [("0", None), ("", None), ("1234.5", 1234.5)])
+def test_force_cutoff_values(monkeypatch, value, expected):
+    monkeypatch.setenv(FORCE_ENV, value)
+    assert force_cutoff() == expected
+    assert recompute_saved(1000.0) is (expected is not None)
+    assert recompute_saved(None) is False  # nothing saved, nothing to recompute
+
+
+def test_force_one_cuts_at_process_start(monkeypatch):
+    monkeypatch.setenv(FORCE_ENV, "1")
+    assert recompute_saved(0.0)  # saved before this process started
+    assert not recompute_saved(time.time())  # saved by this process
+
+
+def test_force_cutoff_rejects_other_text(monkeypatch):
+    monkeypatch.setenv(FORCE_ENV, "yes")
+    with pytest.raises(ValueError, match="invalid LABKIT_FORCE='yes'.*use 1"):
+        force_cutoff()
 
 
 def test_malformed_results_file_raises(tmp_path):

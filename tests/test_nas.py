@@ -13,6 +13,7 @@ from labkit.nas import (SPACES, Compression, SearchSpace, StorageError, best_so_
                         built_architecture, compressed_size_bits, make_sampler, open_storage,
                         run_study, sample_architecture)
 from labkit.nas.space import SQUARE_LAYERS
+from labkit.results import FORCE_ENV
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -102,6 +103,27 @@ def test_study_resumes_after_interruption(tmp_path):
     states = [trial.state for trial in study.trials]
     assert states.count(TrialState.FAIL) == 1  # only the trial in flight was lost
     assert run_study("resume", quick_objective, sampler, 6, storage).trials == study.trials
+
+
+def test_force_cutoff_reuses_studies_created_after_it(tmp_path, monkeypatch):
+    storage = open_storage(f"sqlite:///{tmp_path / 'studies.db'}", "smoke")
+    sampler = make_sampler("random", SPACES["default"], 0, 2)
+    run_study("old", quick_objective, sampler, 2, storage)
+    cutoff = time.time()
+    run_study("new", quick_objective, sampler, 2, storage)
+    calls = []
+
+    def counted(trial):
+        calls.append(trial.number)
+        return quick_objective(trial)
+
+    monkeypatch.setenv(FORCE_ENV, repr(cutoff))  # as `labkit run --force` sets it
+    run_study("new", counted, sampler, 2, storage)
+    assert calls == []  # created after the cutoff: reused
+    run_study("old", counted, sampler, 2, storage)
+    assert calls == [0, 1]  # created before it: deleted and run again
+    run_study("old", counted, sampler, 2, storage)
+    assert calls == [0, 1]  # now created after it
 
 
 def test_forced_study_starts_again(tmp_path):

@@ -98,6 +98,63 @@ def test_qat_gradient_reaches_weight_and_input():
     assert x.grad.abs().sum() > 0
 
 
+def sibling_layers(input_format):
+    torch.manual_seed(0)
+    return [QuantizedLinear.from_linear(nn.Linear(16, 8), input_format=input_format)
+            for _ in range(3)]
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_siblings_reading_one_input_quantize_it_once(mode):
+    counter = CountingFormat(8, 4)
+    layers = [layer.train(mode == "train") for layer in sibling_layers(counter)]
+    x = torch.randn(4, 16, requires_grad=mode == "train")
+    outputs = [layer(x) for layer in layers]
+    assert counter.calls == 1
+    for layer, output in zip(layers, outputs):
+        expected = F.linear(fixed_point_quantize(x, 8, 4), layer.weight, layer.bias)
+        assert torch.equal(output, expected)
+
+
+def test_shared_input_gradient_sums_over_siblings():
+    layers = sibling_layers(FixedPointFormat(8, 4))
+    x = torch.tensor([[0.3, -9.0, 2.0, 7.9] * 4], requires_grad=True)
+    sum(layer(x).sum() for layer in layers).backward()
+    # The straight-through gradient of each layer, zero where x saturates (-9.0).
+    in_range = torch.tensor([1.0, 0.0, 1.0, 1.0] * 4)
+    expected = sum(layer.weight.sum(dim=0) for layer in layers) * in_range
+    assert torch.allclose(x.grad[0], expected, atol=1e-6)
+
+
+def test_changed_input_is_quantized_again():
+    counter = CountingFormat(8, 4)
+    first, second, _ = sibling_layers(counter)
+    x = torch.randn(4, 16)
+    with torch.no_grad():
+        first(x)
+        x.add_(1.0)
+        assert torch.equal(second(x), F.linear(fixed_point_quantize(x, 8, 4), second.weight, second.bias))
+        assert counter.calls == 2
+        second.input_format = FixedPointFormat(4, 2)
+        assert torch.equal(second(x), F.linear(fixed_point_quantize(x, 4, 2), second.weight, second.bias))
+
+
+def test_input_that_starts_requiring_grad_is_quantized_again():
+    first, second, _ = sibling_layers(FixedPointFormat(8, 4))
+    x = torch.randn(4, 16)
+    first(x)
+    x.requires_grad_()
+    second(x).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_compiled_model_matches_eager():
+    layer = sibling_layers(FixedPointFormat(8, 4))[0]
+    x = torch.randn(4, 16)
+    with torch.no_grad():
+        assert torch.equal(torch.compile(layer)(x), layer(x))
+
+
 class TwoLayers(nn.Module):
     def __init__(self):
         super().__init__()

@@ -3,19 +3,21 @@
 import hashlib
 import json
 import logging
+import time
 
 import optuna
 import pandas as pd
 from optuna.trial import TrialState
 
 from labkit.nas.space import SearchSpace
-from labkit.results import force_requested
+from labkit.results import recompute_saved
 
 __all__ = ["SAMPLERS", "make_sampler", "study_name", "run_study", "completed_trials", "best_so_far"]
 
 logger = logging.getLogger(__name__)
 
 SAMPLERS = ("random", "grid", "tpe")
+CREATED_ATTR = "labkit_created"  # study user attribute: creation time, seconds since the epoch
 
 
 def make_sampler(name: str, space: SearchSpace, seed: int, budget: int) -> optuna.samplers.BaseSampler:
@@ -53,25 +55,41 @@ def run_study(name: str, objective, sampler, budget: int, storage,
 
     A rerun loads the study and runs only the missing trials; a finished
     study runs nothing. Several processes may call this on one storage at
-    once: each stops when the study is complete. ``force`` (default:
-    ``LABKIT_FORCE=1``) deletes the stored study first, so use it from one
-    process only.
+    once: each stops when the study is complete. ``force`` deletes the
+    stored study first, so use it from one process only; by default a study
+    created before the cutoff of ``LABKIT_FORCE`` is deleted (see
+    ``labkit.results.force_cutoff``).
     NOTE: two workers that start their last trials together can finish the
     study with up to one extra trial per additional worker.
     """
     budget = check_budget(budget)
     if force is None:
-        force = force_requested()
+        force = recompute_saved(_created_time(name, storage))
     if force:
         _delete_study(name, storage)
     study = optuna.create_study(storage=storage, sampler=sampler, study_name=name,
                                 load_if_exists=True, directions=list(directions))
+    if CREATED_ATTR not in study.user_attrs:
+        study.set_user_attr(CREATED_ATTR, time.time())
     remaining = budget - len(completed_trials(study))
     if remaining > 0:
         logger.info("study %s: %d of %d trials to run", name, remaining, budget)
         stop_at_budget = optuna.study.MaxTrialsCallback(budget, states=(TrialState.COMPLETE,))
         study.optimize(objective, n_trials=remaining, callbacks=[stop_at_budget, _log_trial])
     return study
+
+
+def _created_time(name: str, storage) -> float | None:
+    """Return when the stored study ``name`` was created (seconds since the epoch), or None."""
+    try:
+        study = optuna.load_study(study_name=name, storage=storage)
+    except KeyError:
+        return None
+    if CREATED_ATTR in study.user_attrs:
+        return float(study.user_attrs[CREATED_ATTR])
+    # Studies stored before the attribute existed: their first trial's start.
+    starts = [trial.datetime_start.timestamp() for trial in study.trials if trial.datetime_start]
+    return min(starts, default=0.0)
 
 
 def _delete_study(name: str, storage) -> None:

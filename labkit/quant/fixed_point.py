@@ -108,17 +108,24 @@ def _constants(width, frac_width, dtype, device):
     return _constant_cache[key]
 
 
+def _compute_dtype(x: torch.Tensor) -> torch.dtype:
+    return torch.float64 if x.dtype == torch.float64 else torch.float32
+
+
+def _round_clamp(x, width, frac_width):
+    scale, q_min, q_max, _, _ = _constants(width, frac_width, _compute_dtype(x), x.device)
+    return kernels.round_clamp(x.to(scale.dtype), scale, q_min, q_max).to(x.dtype)
+
+
 class _FixedPointSTE(torch.autograd.Function):
     """Round in the forward pass; pass the gradient through where q is in range."""
 
     @staticmethod
     def forward(ctx, x, width, frac_width):
-        compute_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
-        scale, q_min, q_max, lower, upper = _constants(width, frac_width, compute_dtype, x.device)
-        x_compute = x.to(compute_dtype)
+        _, _, _, lower, upper = _constants(width, frac_width, _compute_dtype(x), x.device)
         if ctx.needs_input_grad[0]:
-            ctx.save_for_backward(x_compute, lower, upper)
-        return kernels.round_clamp(x_compute, scale, q_min, q_max).to(x.dtype)
+            ctx.save_for_backward(x.to(lower.dtype), lower, upper)
+        return _round_clamp(x, width, frac_width)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -146,4 +153,6 @@ def fixed_point_quantize(x: torch.Tensor, width: int, frac_width: int) -> torch.
     check_fixed_point_format(width, frac_width)
     if not torch.is_floating_point(x):
         raise TypeError(f"fixed_point_quantize expects a floating-point tensor, got {x.dtype}")
-    return _FixedPointSTE.apply(x, width, frac_width)
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _FixedPointSTE.apply(x, width, frac_width)
+    return _round_clamp(x, width, frac_width)  # evaluation: no autograd node to build

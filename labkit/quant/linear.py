@@ -1,6 +1,8 @@
 """A Linear layer that quantises its input activations, weight and bias."""
 
 import copy
+import threading
+import weakref
 
 import torch
 import torch.nn.functional as F
@@ -21,8 +23,15 @@ class QuantizedLinear(nn.Linear):
     pass, so QAT trains through the quantiser. In evaluation mode they are
     quantised once, when the layer is switched to evaluation, and the cached
     copies are reused until the parameters change (PTQ). Input activations
-    depend on the data and are quantised on every forward pass.
+    depend on the data and are quantised on every forward pass. Layers that
+    read the same input tensor in a row (an attention block's query, key and
+    value) share one quantised copy of it, so it is quantised once.
     """
+
+    # The last input quantised in this thread: (input, its version, format,
+    # whether a gradient flows, quantised copy). A weak reference, so that the
+    # memo never keeps an input alive and a new tensor never matches it.
+    _last_input = threading.local()
 
     def __init__(self, in_features, out_features, bias=True, *, input_format=None,
                  weight_format=None, bias_format=None, device=None, dtype=None):
@@ -106,9 +115,28 @@ class QuantizedLinear(nn.Linear):
             self._evaluation_parameters()  # PTQ: quantise the weights once, here
         return self
 
+    def _quantize_input(self, x: torch.Tensor) -> torch.Tensor:
+        if torch.compiler.is_compiling():
+            # The memo is Python state that would break the compiled graph.
+            return self.input_format.quantize(x)
+        # Inference tensors have no version counter, and cannot change in place
+        # outside inference mode.
+        version = None if x.is_inference() else x._version
+        # The quantised copy carries a gradient only if it was made with one.
+        gradient = torch.is_grad_enabled() and x.requires_grad
+        last = getattr(self._last_input, "entry", None)
+        if last is not None:
+            source, last_version, last_format, last_gradient, quantized = last
+            if (source() is x and last_version == version and last_gradient == gradient
+                    and last_format == self.input_format):
+                return quantized
+        quantized = self.input_format.quantize(x)
+        self._last_input.entry = (weakref.ref(x), version, self.input_format, gradient, quantized)
+        return quantized
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.input_format is not None:
-            x = self.input_format.quantize(x)
+            x = self._quantize_input(x)
         # Fake-quantise on every call whenever a gradient may flow to the weight.
         if self.training or (torch.is_grad_enabled() and self.weight.requires_grad):
             weight, bias = self._quantize_parameters()
