@@ -59,6 +59,13 @@ def modified_time(path: Path) -> float | None:
         return None
 
 
+def _new_file_mode() -> int:
+    """Return the mode that ``open`` gives a new file under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, write) -> None:
     """Call ``write(temporary_path)`` and then rename the file onto ``path``.
 
@@ -70,6 +77,7 @@ def atomic_write(path: Path, write) -> None:
     os.close(handle)
     try:
         write(temporary)
+        os.chmod(temporary, _new_file_mode())  # mkstemp creates files readable by the owner only
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -90,7 +98,7 @@ class SweepResults:
     Each row is identified by ``key_columns``. Rows written under different
     ``settings`` (profile, data, model source, seed) are dropped when the
     file is opened, so those points are recomputed. ``force`` drops every
-    saved row; by default they are dropped when ``LABKIT_FORCE`` requests
+    saved row. By default the rows are dropped when ``LABKIT_FORCE`` requests
     recomputing results saved when the file was last written.
     """
 

@@ -112,8 +112,8 @@ def run_notebooks(notebooks: list[Path], profile: Profile, force: bool = False) 
     A notebook is skipped when its run record matches (see
     ``labkit.report.records``); ``force`` executes every notebook and
     recomputes results saved before the run started, so a result that one
-    notebook of the run recomputed is reused by the later ones. Each skip, run and failure is printed and
-    appended to the run log. A failed notebook stops the run and raises
+    notebook of the run recomputed is reused by the later ones. Each skip,
+    run and failure is printed and appended to the run log. A failed notebook stops the run and raises
     ``CellExecutionError``, leaving the records of finished notebooks intact.
     """
     records = RunRecords(profile)

@@ -21,7 +21,7 @@ def context(tmp_path, monkeypatch):
 
 @pytest.fixture
 def trainings(monkeypatch):
-    """Replace training by saving an untrained model; return the list of trainings."""
+    """Replace training by saving an untrained model, and return the list of training times."""
     calls = []
 
     def fake_train(context):

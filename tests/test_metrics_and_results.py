@@ -2,6 +2,7 @@
 
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,6 +39,15 @@ def test_local_accuracy_agrees_with_evaluate():
     predictions, references = rng.integers(0, 2, 500), rng.integers(0, 2, 500)
     expected = metric.compute(predictions=predictions, references=references)["accuracy"]
     assert metrics.local_accuracy(predictions, references) == pytest.approx(expected, abs=0)
+
+
+def test_atomic_write_follows_umask(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "table.csv", lambda temporary: Path(temporary).write_text("a\n"))
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "table.csv").stat().st_mode & 0o777 == 0o644
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path):

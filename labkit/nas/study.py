@@ -56,7 +56,7 @@ def run_study(name: str, objective, sampler, budget: int, storage,
     A rerun loads the study and runs only the missing trials; a finished
     study runs nothing. Several processes may call this on one storage at
     once: each stops when the study is complete. ``force`` deletes the
-    stored study first, so use it from one process only; by default a study
+    stored study first, so use it from one process only. By default a study
     created before the cutoff of ``LABKIT_FORCE`` is deleted (see
     ``labkit.results.force_cutoff``).
     NOTE: two workers that start their last trials together can finish the

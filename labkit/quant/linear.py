@@ -28,9 +28,9 @@ class QuantizedLinear(nn.Linear):
     value) share one quantised copy of it, so it is quantised once.
     """
 
-    # The last input quantised in this thread: (input, its version, format,
-    # whether a gradient flows, quantised copy). A weak reference, so that the
-    # memo never keeps an input alive and a new tensor never matches it.
+    # The last input quantised in this thread: (weak reference to the input,
+    # its version, format, whether a gradient flows, quantised copy). In training
+    # the copy's autograd node keeps the input alive until the next input replaces it.
     _last_input = threading.local()
 
     def __init__(self, in_features, out_features, bias=True, *, input_format=None,
