@@ -9,7 +9,7 @@ import pytest
 from labkit.paths import notebooks_dir
 from labkit.profiles import get_profile
 from labkit.report.builder import build_report, write_report
-from labkit.report.records import RunRecords, current_inputs, utc_now
+from labkit.report.records import RunRecords, _code_hash, current_inputs, utc_now
 from labkit.report.sections import SECTIONS
 
 PROVENANCE = {"profile": "smoke", "dataset": "generated reviews (embedded corpus, not IMDb)",
@@ -183,6 +183,23 @@ def test_changed_code_is_stale(home):
     status = RunRecords(get_profile("smoke")).status(notebooks_dir() / "00_baseline.ipynb")
 
     assert status.reason == "the labkit code changed since the run"
+
+
+def _hash_package(root, quant_source, profiles_source="BUDGET = 1\n"):
+    (root / "quant").mkdir(parents=True, exist_ok=True)
+    (root / "quant" / "kernel.py").write_text(quant_source)
+    (root / "profiles.py").write_text(profiles_source)
+    return _code_hash(root)
+
+
+def test_code_hash_skips_docs_and_profiles(tmp_path):
+    source = 'def scale(x):\n    """Double x."""\n    return 2 * x  # exact\n'
+    original = _hash_package(tmp_path, source)
+
+    assert _hash_package(tmp_path, source.replace("# exact", "# no rounding")) == original
+    assert _hash_package(tmp_path, source.replace("Double x.", "Return 2x.")) == original
+    assert _hash_package(tmp_path, source, profiles_source="BUDGET = 2\n") == original
+    assert _hash_package(tmp_path, source.replace("2 * x", "3 * x")) != original
 
 
 def test_rerun_upstream_makes_downstream_stale(home):

@@ -9,6 +9,7 @@ ones and every output still has its recorded hash. Every notebook they read
 must also have finished before they started.
 """
 
+import ast
 import dataclasses
 import datetime
 import hashlib
@@ -27,7 +28,10 @@ __all__ = ["Status", "RunRecords", "current_inputs", "machine_summary", "file_ha
 
 RECORDS_FILE = "runs.json"
 # Modules that run notebooks or write reports; they do not change results.
-NOT_RESULT_CODE = ("cli.py", "runner.py", "__main__.py", "report")
+# The profiles' values are hashed per notebook section (``_profile_settings``),
+# so editing one lab's budget leaves the other labs' results current.
+NOT_RESULT_CODE = ("cli.py", "runner.py", "__main__.py", "report", "profiles.py")
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def file_hash(path: Path) -> str:
@@ -38,17 +42,32 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _code_hash() -> str:
-    """Hash every labkit source file that can change results, by path and content."""
-    package = Path(__file__).resolve().parents[1]
+def _code_hash(package: Path = PACKAGE) -> str:
+    """Hash the code of every labkit module that can change results, by path.
+
+    Comments and docstrings are left out, so editing them keeps results current.
+    """
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package)
         if relative.parts[0] in NOT_RESULT_CODE:
             continue
         digest.update(relative.as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(_code_without_docs(path.read_text()).encode())
     return digest.hexdigest()[:16]
+
+
+def _code_without_docs(source: str) -> str:
+    """Return the syntax tree of ``source`` as text, without comments and docstrings."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        first = node.body[0] if node.body else None
+        if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 def _text_hash(text: str) -> str:
