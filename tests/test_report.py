@@ -3,13 +3,16 @@
 import dataclasses
 import json
 
+import nbformat
 import pandas as pd
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from labkit.paths import notebooks_dir
 from labkit.profiles import get_profile
 from labkit.report.builder import build_report, write_report
-from labkit.report.records import RunRecords, _code_hash, current_inputs, utc_now
+from labkit.report.code import code_hash, notebook_modules
+from labkit.report.records import RunRecords, current_inputs, utc_now
 from labkit.report.sections import SECTIONS
 
 PROVENANCE = {"profile": "smoke", "dataset": "generated reviews (embedded corpus, not IMDb)",
@@ -185,21 +188,47 @@ def test_changed_code_is_stale(home):
     assert status.reason == "the labkit code changed since the run"
 
 
-def _hash_package(root, quant_source, profiles_source="BUDGET = 1\n"):
-    (root / "quant").mkdir(parents=True, exist_ok=True)
-    (root / "quant" / "kernel.py").write_text(quant_source)
-    (root / "profiles.py").write_text(profiles_source)
-    return _code_hash(root)
+def _hash_package(root, kernel="def scale(x):\n    return 2 * x\n", search="STEPS = 1\n",
+                  profiles="BUDGET = 1\n"):
+    """Write a small labkit package and a notebook that imports its quant module, and hash it."""
+    package = root / "labkit"
+    (package / "quant").mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text("from labkit.profiles import BUDGET\n")
+    (package / "profiles.py").write_text(profiles)
+    (package / "quant" / "__init__.py").write_text("from .kernel import scale\n")
+    (package / "quant" / "kernel.py").write_text(kernel)
+    (package / "search.py").write_text(search)
+    notebook = root / "lab.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("%matplotlib inline\nfrom labkit.quant import scale")]),
+                   notebook)
+    return code_hash(notebook, package)
 
 
-def test_code_hash_skips_docs_and_profiles(tmp_path):
-    source = 'def scale(x):\n    """Double x."""\n    return 2 * x  # exact\n'
-    original = _hash_package(tmp_path, source)
+def test_code_hash_follows_notebook_imports(tmp_path):
+    original = _hash_package(tmp_path)
 
-    assert _hash_package(tmp_path, source.replace("# exact", "# no rounding")) == original
-    assert _hash_package(tmp_path, source.replace("Double x.", "Return 2x.")) == original
-    assert _hash_package(tmp_path, source, profiles_source="BUDGET = 2\n") == original
-    assert _hash_package(tmp_path, source.replace("2 * x", "3 * x")) != original
+    assert _hash_package(tmp_path, kernel="def scale(x):\n    return 3 * x\n") != original
+    assert _hash_package(tmp_path, search="STEPS = 2\n") == original
+    assert _hash_package(tmp_path, profiles="BUDGET = 2\n") == original
+
+
+def test_code_hash_skips_comments_and_docstrings(tmp_path):
+    original = _hash_package(tmp_path)
+    documented = 'def scale(x):\n    """Double x."""\n    return 2 * x  # exact\n'
+
+    assert _hash_package(tmp_path, kernel=documented) == original
+
+
+def test_notebook_modules_of_lab_notebooks():
+    quantization = {path.relative_to(notebooks_dir().parent).as_posix()
+                    for path in notebook_modules(notebooks_dir() / "11_fixed_point_quantization.ipynb")}
+    search = {path.relative_to(notebooks_dir().parent).as_posix()
+              for path in notebook_modules(notebooks_dir() / "21_nas_samplers.ipynb")}
+
+    assert "labkit/quant/fixed_point.py" in quantization
+    assert "labkit/train.py" in quantization
+    assert "labkit/nas/study.py" not in quantization
+    assert "labkit/nas/study.py" in search
 
 
 def test_rerun_upstream_makes_downstream_stale(home):

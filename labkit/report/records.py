@@ -2,14 +2,14 @@
 
 After a notebook finishes, the runner stores a record in
 ``results/<profile>/runs.json``. The record contains hashes of the notebook, of
-the labkit code that computes results, of the profile and of the model source.
+the labkit modules it imports (``code_hash``), of the profile settings it uses
+and of the model source.
 It also contains the start and finish times, the machine, and a hash of every
 output file. Results are up to date when the current hashes equal the recorded
 ones and every output still has its recorded hash. Every notebook they read
 must also have finished before they started.
 """
 
-import ast
 import dataclasses
 import datetime
 import hashlib
@@ -21,17 +21,13 @@ from pathlib import Path
 from labkit import paths
 from labkit.hub import hub_is_reachable
 from labkit.profiles import Profile
+from labkit.report.code import code_hash
 from labkit.report.sections import LAB_FIELDS, Section, section_for
 from labkit.results import atomic_write
 
 __all__ = ["Status", "RunRecords", "current_inputs", "machine_summary", "file_hash", "utc_now"]
 
 RECORDS_FILE = "runs.json"
-# Modules that run notebooks or write reports; they do not change results.
-# The profiles' values are hashed per notebook section (``_profile_settings``),
-# so editing one lab's budget leaves the other labs' results current.
-NOT_RESULT_CODE = ("cli.py", "runner.py", "__main__.py", "report", "profiles.py")
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def file_hash(path: Path) -> str:
@@ -40,34 +36,6 @@ def file_hash(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:16]
-
-
-def _code_hash(package: Path = PACKAGE) -> str:
-    """Hash the code of every labkit module that can change results, by path.
-
-    Comments and docstrings are left out, so editing them keeps results current.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package)
-        if relative.parts[0] in NOT_RESULT_CODE:
-            continue
-        digest.update(relative.as_posix().encode())
-        digest.update(_code_without_docs(path.read_text()).encode())
-    return digest.hexdigest()[:16]
-
-
-def _code_without_docs(source: str) -> str:
-    """Return the syntax tree of ``source`` as text, without comments and docstrings."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        first = node.body[0] if node.body else None
-        if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)):
-            node.body = node.body[1:] or [ast.Pass()]
-    return ast.dump(tree)
 
 
 def _text_hash(text: str) -> str:
@@ -90,7 +58,7 @@ def current_inputs(notebook_path: Path, profile: Profile) -> dict:
     """Return the hashes of what a notebook's results depend on, as they are now."""
     return {
         "notebook": file_hash(notebook_path),
-        "code": _code_hash(),
+        "code": code_hash(notebook_path),
         "profile": _text_hash(_profile_settings(profile, section_for(notebook_path.stem))),
         "model_source": "hub" if hub_is_reachable() else "offline",
     }
