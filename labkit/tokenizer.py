@@ -17,19 +17,31 @@ logger = logging.getLogger(__name__)
 HUB_MODEL = "prajjwal1/bert-tiny"
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 MODEL_MAX_LENGTH = 512
+CONTINUATION = "##"  # WordPiece prefix of a token that continues a word
 
 
 def train_wordpiece(texts: list[str], vocab_size: int) -> PreTrainedTokenizerFast:
-    """Train an uncased BERT-style WordPiece tokenizer on ``texts``."""
-    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    """Train an uncased BERT-style WordPiece tokenizer on ``texts``.
+
+    The same texts give the same vocabulary and ids in every run (see
+    ``_continuation_tokens``).
+    """
+    normalizer = normalizers.BertNormalizer(lowercase=True)
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS + _continuation_tokens(texts, normalizer),
+        show_progress=False,
+    )
+    trained = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    trained.normalizer = normalizer
+    trained.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    trained.train_from_iterator(texts, trainer=trainer)
+
+    # Rebuild from the vocabulary, so that only the real special tokens stay special.
+    tokenizer = Tokenizer(models.WordPiece(vocab=trained.get_vocab(), unk_token="[UNK]"))
+    tokenizer.normalizer = normalizer
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tokenizer.decoder = decoders.WordPiece()
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, show_progress=False
-    )
-    tokenizer.train_from_iterator(texts, trainer=trainer)
-
+    tokenizer.add_special_tokens(SPECIAL_TOKENS)
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
@@ -41,6 +53,22 @@ def train_wordpiece(texts: list[str], vocab_size: int) -> PreTrainedTokenizerFas
         pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]",
         mask_token="[MASK]",
     )
+
+
+def _continuation_tokens(texts: list[str], normalizer) -> list[str]:
+    """Return ``##c`` for every character ``c`` of the normalised texts, sorted.
+
+    WordPieceTrainer (tokenizers 0.23.3) numbers the ``##c`` tokens in hash-map
+    order, which changes from run to run, and breaks ties between merges by
+    those numbers, so the same texts can give other vocabularies
+    (huggingface/tokenizers#1794). Passed as special tokens, they are numbered
+    first and in this order.
+    """
+    characters = set()
+    for text in texts:
+        characters.update(normalizer.normalize_str(text))
+    return [f"{CONTINUATION}{character}" for character in sorted(characters)
+            if not character.isspace()]
 
 
 def _fingerprint(texts: list[str], vocab_size: int) -> str:
@@ -67,10 +95,6 @@ def load_tokenizer(train_texts: list[str], vocab_size: int, cache: Path) -> tupl
         logger.info("tokenizer: training WordPiece (vocab %d) on the train split", vocab_size)
         tokenizer = train_wordpiece(train_texts, vocab_size)
         tokenizer.save_pretrained(folder)
-    # NOTE: WordPieceTrainer numbers subword tokens in hash-map order (tokenizers
-    # 0.23.3, huggingface/tokenizers#1794), so retraining on the same texts can
-    # give other ids and a few other tokens. The vocabulary hash in the source
-    # keeps results of different tokenizers apart; keep the cache to reproduce them.
     return tokenizer, f"WordPiece trained locally (vocab {len(tokenizer)}, {vocabulary_hash(tokenizer)})"
 
 

@@ -1,12 +1,14 @@
 """Profile selection, the data of a profile and the tokenizer."""
 
 import copy
+import subprocess
+import sys
 
 import pytest
 
 from labkit.data import load_data, take_balanced
 from labkit.profiles import PROFILE_ENV, PROFILES, get_profile
-from labkit.tokenizer import load_tokenizer, train_wordpiece, vocabulary_hash
+from labkit.tokenizer import SPECIAL_TOKENS, load_tokenizer, train_wordpiece, vocabulary_hash
 
 
 def test_profile_from_environment(monkeypatch):
@@ -67,6 +69,34 @@ def test_wordpiece_pads_with_pad_token():
     batch = tokenizer(["dull", "a dull and slow story"], padding=True)
     assert batch["input_ids"][0][-1] == tokenizer.pad_token_id
     assert batch["attention_mask"][0][-1] == 0
+
+
+# Without fixed ids for the "##" tokens, these settings gave a new vocabulary in
+# almost every process, because the trainer's hash-map order changes per process.
+TRAIN_IN_PROCESS = """
+from labkit.corpus import generate_reviews
+from labkit.tokenizer import train_wordpiece, vocabulary_hash
+texts = [review["text"] for review in generate_reviews(200, seed=0)]
+print(vocabulary_hash(train_wordpiece(texts, vocab_size=500)))
+"""
+
+
+def test_wordpiece_same_vocabulary_every_process():
+    hashes = [subprocess.run([sys.executable, "-c", TRAIN_IN_PROCESS], capture_output=True,
+                             text=True, check=True).stdout.strip() for _ in range(3)]
+
+    assert len(hashes[0]) == 8
+    assert hashes[1] == hashes[0]
+    assert hashes[2] == hashes[0]
+
+
+def test_wordpiece_special_tokens_only_the_bert_ones():
+    tokenizer = train_wordpiece(TEXTS, vocab_size=200)
+    special = [token.content for token in tokenizer.backend_tokenizer.get_added_tokens_decoder().values()]
+
+    assert sorted(special) == sorted(SPECIAL_TOKENS)
+    assert "##e" in tokenizer.get_vocab()
+    assert len(tokenizer.tokenize("##e")) == 3  # "#", "#" and "e": text, not one special token
 
 
 def test_tokenizer_is_cached_on_disk(tmp_path):
