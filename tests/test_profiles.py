@@ -71,7 +71,7 @@ def test_wordpiece_pads_with_pad_token():
     assert batch["attention_mask"][0][-1] == 0
 
 
-# Without fixed ids for the "##" tokens, these settings gave a new vocabulary in
+# Without fixed ids for the "##" tokens, these settings give a new vocabulary in
 # almost every process, because the trainer's hash-map order changes per process.
 TRAIN_IN_PROCESS = """
 from labkit.corpus import generate_reviews
@@ -90,7 +90,7 @@ def test_wordpiece_same_vocabulary_every_process():
     assert hashes[2] == hashes[0]
 
 
-def test_wordpiece_special_tokens_only_the_bert_ones():
+def test_wordpiece_keeps_bert_special_tokens_only():
     tokenizer = train_wordpiece(TEXTS, vocab_size=200)
     special = [token.content for token in tokenizer.backend_tokenizer.get_added_tokens_decoder().values()]
 

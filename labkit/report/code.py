@@ -13,13 +13,13 @@ from pathlib import Path
 __all__ = ["PACKAGE", "code_hash", "notebook_modules"]
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# Modules that run notebooks or write reports, and the profiles, whose values
-# are hashed per notebook section instead (``records._profile_settings``).
+# Left out of the hash: modules that run notebooks or write reports, which do not
+# change results, and the profiles, whose values are hashed per notebook section.
 NOT_RESULT_CODE = ("cli.py", "runner.py", "__main__.py", "report", "profiles.py")
 
 
 def code_hash(notebook_path: Path, package: Path = PACKAGE) -> str:
-    """Hash the code of the labkit modules a notebook runs, by path."""
+    """Return a short hash of the code of the labkit modules a notebook runs."""
     digest = hashlib.sha256()
     for path in notebook_modules(notebook_path, package):
         relative = path.relative_to(package)
@@ -42,8 +42,10 @@ def notebook_modules(notebook_path: Path, package: Path = PACKAGE) -> list[Path]
     found: dict[str, Path] = {}
     while names:
         name = names.pop()
+        if name in found:
+            continue
         path = _module_file(name, package)
-        if name in found or path is None:
+        if path is None:
             continue
         found[name] = path
         in_package = name if path.name == "__init__.py" else name.rpartition(".")[0]
