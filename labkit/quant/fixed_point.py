@@ -124,12 +124,15 @@ class _FixedPointSTE(torch.autograd.Function):
     def forward(ctx, x, width, frac_width):
         _, _, _, lower, upper = _constants(width, frac_width, _compute_dtype(x), x.device)
         if ctx.needs_input_grad[0]:
-            ctx.save_for_backward(x.to(lower.dtype), lower, upper)
+            # x itself, not its compute-dtype copy: dynamo rejects saving a copy
+            # that may alias the input, and a half-precision x is smaller.
+            ctx.save_for_backward(x, lower, upper)
         return _round_clamp(x, width, frac_width)
 
     @staticmethod
     def backward(ctx, grad_output):
-        x_compute, lower, upper = ctx.saved_tensors
+        x, lower, upper = ctx.saved_tensors
+        x_compute = x.to(lower.dtype)
         grad_input = kernels.masked_gradient(grad_output.to(x_compute.dtype), x_compute, lower, upper)
         return grad_input.to(grad_output.dtype), None, None
 

@@ -138,7 +138,11 @@ class QuantizedLinear(nn.Linear):
         if self.input_format is not None:
             x = self._quantize_input(x)
         # Fake-quantise on every call whenever a gradient may flow to the weight.
-        if self.training or (torch.is_grad_enabled() and self.weight.requires_grad):
+        # A compiled graph quantises the weights inside the graph too: the cache
+        # is out of its reach, and quantising small weights costs little next to
+        # the activations.
+        if (self.training or torch.compiler.is_compiling()
+                or (torch.is_grad_enabled() and self.weight.requires_grad)):
             weight, bias = self._quantize_parameters()
         else:
             weight, bias = self._evaluation_parameters()
