@@ -1,5 +1,7 @@
 """Lab 4's measurements: compile timings, attention timings and kernels, MXINT8 memory."""
 
+import statistics
+
 import torch
 from torch.profiler import ProfilerActivity, profile
 from transformers import BertConfig, BertForSequenceClassification
@@ -29,18 +31,25 @@ def compile_rows(name: str, model, batch: dict, device, repeats: int) -> list[di
     """Time eager and compiled inference of ``model``; return one row per mode.
 
     ``first_call_s`` is the first call in a fresh state (for the compiled
-    model it includes compilation); ``steady_ms`` is the median after warm-up.
+    model it includes compilation). ``steady_ms`` is the median of ``repeats``
+    calls after two warm-up calls, with eager and compiled calls taking turns,
+    so that a slow spell of a shared machine slows both modes alike.
     """
     model = model.to(device).eval()
     torch._dynamo.reset()  # each model compiles from scratch, with no earlier guards
     compiled = torch.compile(model)
-    rows = []
+    runners = {"eager": lambda: model(**batch), "compiled": lambda: compiled(**batch)}
     with torch.inference_mode():
-        for mode, runner in (("eager", model), ("compiled", compiled)):
-            first = time_call(lambda: runner(**batch), device)
-            steady = median_ms(lambda: runner(**batch), repeats, warmup=2, device=device)
-            rows.append({"model": name, "device": str(device), "mode": mode,
-                         "first_call_s": first, "steady_ms": steady})
+        first = {mode: time_call(runner, device) for mode, runner in runners.items()}
+        for runner in runners.values():
+            for _ in range(2):
+                runner()
+        times = {mode: [] for mode in runners}
+        for _ in range(repeats):
+            for mode, runner in runners.items():
+                times[mode].append(time_call(runner, device) * 1e3)
+    rows = [{"model": name, "device": str(device), "mode": mode, "first_call_s": first[mode],
+             "steady_ms": statistics.median(times[mode])} for mode in runners]
     eager, fast = rows
     for row in rows:
         row["speedup"] = eager["steady_ms"] / row["steady_ms"]
