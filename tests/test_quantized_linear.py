@@ -173,7 +173,8 @@ def test_compiled_evaluation_is_one_graph():
         explanation = torch._dynamo.explain(model)(x)
         compiled = torch.compile(model, backend="aot_eager")(x)
         assert torch.equal(compiled, model(x))
-    assert (explanation.graph_count, explanation.graph_break_count) == (1, 0)
+    assert explanation.graph_count == 1
+    assert explanation.graph_break_count == 0
     torch._dynamo.reset()
 
 

@@ -124,8 +124,8 @@ class _FixedPointSTE(torch.autograd.Function):
     def forward(ctx, x, width, frac_width):
         _, _, _, lower, upper = _constants(width, frac_width, _compute_dtype(x), x.device)
         if ctx.needs_input_grad[0]:
-            # x itself, not its compute-dtype copy: dynamo rejects saving a copy
-            # that may alias the input, and a half-precision x is smaller.
+            # Save x rather than its compute-dtype copy, because dynamo rejects saving
+            # a copy that may alias the input. A half-precision x is also smaller.
             ctx.save_for_backward(x, lower, upper)
         return _round_clamp(x, width, frac_width)
 

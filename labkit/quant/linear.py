@@ -97,8 +97,8 @@ class QuantizedLinear(nn.Linear):
         # so a changed key means the cached quantised copies are stale.
         return tuple((t.data_ptr(), t._version) for t in self._source_tensors())
 
-    # The cache is Python state keyed by tensor addresses; traced by torch.compile,
-    # each layer's key would become a guard and force a recompilation per layer.
+    # The cache is Python state keyed by tensor addresses, and a compiled forward
+    # never calls this method. The decorator keeps dynamo out of it for any other caller.
     @torch.compiler.disable
     def _evaluation_parameters(self):
         key = self._parameter_key()
@@ -138,9 +138,9 @@ class QuantizedLinear(nn.Linear):
         if self.input_format is not None:
             x = self._quantize_input(x)
         # Fake-quantise on every call whenever a gradient may flow to the weight.
-        # A compiled graph quantises the weights inside the graph too: the cache
-        # is out of its reach, and quantising small weights costs little next to
-        # the activations.
+        # A compiled forward also quantises the weights on every call, inside the
+        # graph, because compile cannot trace the evaluation cache. The weights are
+        # small next to the activations, so this costs little.
         if (self.training or torch.compiler.is_compiling()
                 or (torch.is_grad_enabled() and self.weight.requires_grad)):
             weight, bias = self._quantize_parameters()
