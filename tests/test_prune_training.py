@@ -167,3 +167,22 @@ def test_activation_pruning_per_layer_sparsity():
     assert names == ["2"]
     assert not model[0]._forward_pre_hooks
     assert model[2]._activation_pruning.sparsity == 0.5
+
+
+@pytest.mark.parametrize("quantized", [False, True])
+def test_compiled_pruned_model_follows_weight_updates(quantized):
+    # The folded weight is a cache keyed on the weight's version, which a
+    # compiled forward must not freeze at its first call.
+    model = quantized_model() if quantized else make_model()
+    prune_weights(model, 0.5)
+    model.eval()
+    compiled = torch.compile(model, backend="aot_eager")
+    x = torch.randn(4, 16)
+    with torch.no_grad():
+        before = compiled(x)
+        assert torch.equal(before, model(x))
+        model[0].parametrizations.weight.original.add_(1.0)
+        after = compiled(x)
+        assert torch.equal(after, model(x))
+    assert not torch.equal(after, before)
+    torch._dynamo.reset()
