@@ -1,7 +1,10 @@
 """Figures of the labs; each title names the profile, data, model source and seed."""
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from labkit.results import save_figure
 
@@ -70,8 +73,13 @@ def plot_pruning(frame, start_accuracy: float, caption: str):
 def plot_best_so_far(table, by: str, title: str, caption: str):
     """Plot the best accuracy so far against the trial number, one curve per value of ``by``."""
     figure, ax = plt.subplots(figsize=(7, 4.2))
-    for name, rows in table.groupby(by, sort=False):
-        ax.step(rows["trial"], rows["best_so_far"], where="post", marker="o", markersize=3, label=name)
+    # Curves often coincide (seeded samplers that draw the same first trials), so
+    # each gets its own marker and line style to stay visible under the others.
+    styles = itertools.cycle([("o", "-"), ("s", "--"), ("^", ":"), ("D", "-.")])
+    for (name, rows), (marker, linestyle) in zip(table.groupby(by, sort=False), styles):
+        ax.step(rows["trial"], rows["best_so_far"], where="post", marker=marker, markersize=4,
+                linestyle=linestyle, label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("trial")
     ax.set_ylabel("best test accuracy so far")
     ax.grid(alpha=0.3)
