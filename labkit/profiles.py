@@ -149,9 +149,9 @@ PROFILES = {
         # Sized so that Lab 2 runs in about an hour on 2 CPU cores. Trials train from
         # scratch. At learning rate 1e-3 and batch 32, a 4-layer model of hidden size 256
         # stayed at accuracy 0.5 after 250 steps, so a trial takes 250 steps of 16 reviews
-        # at 3e-4. A trial then takes 15 s (2 layers, hidden 128) to 6 min (8 layers,
+        # at 3e-4. A trial then trains in 15 s (2 layers, hidden 128) to 6 min (8 layers,
         # hidden 512), and the largest models still stay at 0.5 after it.
-        # NOTE: 4 trials per study are too few to rank the samplers; the course's
+        # NOTE: 4 trials per study are too few to rank the samplers. The course's
         # budget of a few dozen trials needs a GPU.
         search=SearchBudget(trials=4, train_size=2000, test_size=1000, max_length=128, epochs=2,
                             learning_rate=3e-4, batch_size=16),

@@ -7,14 +7,14 @@ from labkit.plots import plot_best_so_far
 
 
 def best_so_far_table():
-    # Two samplers whose curves coincide, as seeded samplers that draw the same
-    # first trials do, over 4 trials.
+    # Two samplers with identical curves over 4 trials, as when seeded samplers
+    # draw the same first trials.
     rows = [{"sampler": name, "trial": trial, "best_so_far": 0.7}
             for name in ("random", "tpe") for trial in range(1, 5)]
     return pd.DataFrame(rows)
 
 
-def test_best_so_far_coinciding_curves_differ_in_style():
+def test_coinciding_curves_get_own_styles():
     figure = plot_best_so_far(best_so_far_table(), "sampler", "title", "caption")
     lines = figure.axes[0].get_lines()
     assert [line.get_label() for line in lines] == ["random", "tpe"]
@@ -23,7 +23,7 @@ def test_best_so_far_coinciding_curves_differ_in_style():
     plt.close(figure)
 
 
-def test_best_so_far_trial_ticks_are_integers():
+def test_trial_ticks_are_integers():
     figure = plot_best_so_far(best_so_far_table(), "sampler", "title", "caption")
     ticks = figure.axes[0].get_xticks()
     assert len(ticks) > 0

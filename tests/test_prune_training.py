@@ -170,7 +170,7 @@ def test_activation_pruning_per_layer_sparsity():
 
 
 @pytest.mark.parametrize("quantized", [False, True])
-def test_compiled_pruned_model_follows_weight_updates(quantized):
+def test_compiled_pruned_model_follows_updates(quantized):
     # The folded weight is a cache keyed on the weight's version, which a
     # compiled forward must not freeze at its first call.
     model = quantized_model() if quantized else make_model()

@@ -6,8 +6,8 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import BertConfig, BertForSequenceClassification
 
-from labkit.quant import fixed_point
-from labkit.quant import FixedPointFormat, QuantizedLinear, fixed_point_quantize, quantize_linear_layers
+from labkit.quant import (FixedPointFormat, QuantizedLinear, fixed_point, fixed_point_quantize,
+                          quantize_linear_layers)
 
 FORMATS = dict(
     input_format=FixedPointFormat(8, 4),
